@@ -1,0 +1,455 @@
+"""Read, validate and write the paper card (`paper.toml`): one format for the catalog,
+new repositories and `starter show --format toml`."""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from starter.errors import InputError, NotFoundError
+from starter.models import CARD_SCHEMA, Aggregation, Claim, Paper, Venue, derive_claim_id
+
+CARD_NAME = "paper.toml"
+
+PAPER_FIELDS = (
+    "key",
+    "title",
+    "authors",
+    "year",
+    "doi",
+    "arxiv_id",
+    "url",
+    "abstract",
+    "code_url",
+    "confidence",
+)
+VENUE_FIELDS = ("name", "volume", "number", "pages")
+CLAIM_FIELDS = (
+    "id",
+    "metric",
+    "value",
+    "value_text",
+    "unit",
+    "direction",
+    "dataset",
+    "split",
+    "setting",
+    "source",
+    "aggregation",
+    "tolerance",
+    "tolerance_origin",
+    "central",
+    "evidence",
+    "confidence",
+)
+AGGREGATION_KINDS = ("single", "best", "mean")
+DIRECTIONS = ("higher", "lower", "none")
+CONFIDENCES = ("high", "medium", "low")
+
+HEADER = """\
+# Paper card: the paper, and the numbers it reports with where it reports them.
+# Read by starter. Edit it freely: starter keeps your comments and order when it
+# changes this file (`starter claim ...`).
+"""
+
+CLAIMS_HELP = """\
+# Claims: one [[claims]] table per number the paper reports.
+#   id          short, unique, stable name used by `starter log ID VALUE`
+#   value       the number (or [low, high] for a range; leave it out for a qualitative claim)
+#   value_text  the number exactly as printed: its decimals set the rounding in the verdict
+#   direction   "higher" or "lower" is better, or "none" for facts (sizes, hyperparameters)
+#   source      where the paper says it: "Table 2", "Figure 4", "Section 5"
+#   aggregation { kind = "single" | "best" | "mean", n = runs, spread = sd over the runs }
+#   tolerance   how far a result may be from the value and still reproduce it, with
+#               tolerance_origin saying why (set it before you compare: `starter claim tolerance`)
+#   central     true for the claims the paper's conclusion rests on
+"""
+
+EMPTY_CLAIMS = """\
+# No claims yet. Add the numbers the paper reports, with where it reports them:
+#   starter claim add "top-1 error" 23.6 --unit % --lower-is-better --source "Table 3"
+# or by hand:
+# [[claims]]
+# id = "top1-error-val"
+# metric = "top-1 error"
+# value = 23.6
+# value_text = "23.6"
+# unit = "%"
+# direction = "lower"
+# dataset = "ImageNet"
+# split = "val"
+# source = "Table 3"
+"""
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def find_card(start: Path) -> Path:
+    """The nearest `paper.toml` in `start` or a folder above it (as git finds `.git`)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CARD_NAME
+        if candidate.is_file():
+            return candidate
+    raise NotFoundError(
+        f"no {CARD_NAME} in {start} or any folder above it; run this inside a reimplementation "
+        "repository (made by `starter new`), or point at one with -C DIR"
+    )
+
+
+def load_card(path: Path) -> Paper:
+    """Read and validate a paper card; errors name the file and the field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(f"no paper card at {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read paper card {path}: {exc}") from None
+    return parse_card(text, str(path))
+
+
+def parse_card(text: str, source: str = CARD_NAME) -> Paper:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: not valid TOML ({exc}); fix the syntax and retry") from None
+    return paper_from_dict(data, source)
+
+
+class _Fields:
+    """Typed access to one table of a card, with errors that name the file and the field."""
+
+    def __init__(self, data: dict[str, Any], source: str, where: str, known: tuple[str, ...]):
+        self.data, self.source, self.where = data, source, where
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            self.fail(unknown[0], f"unknown field; expected one of: {', '.join(known)}")
+
+    def fail(self, name: str, problem: str) -> None:
+        raise InputError(f"{self.source}: {self.where}{name}: {problem}")
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "missing; it is required")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # volume = 1 is as good as volume = "1"
+        if not isinstance(value, str):
+            self.fail(name, f"expected text, got {_describe(value)}")
+        if required and not value.strip():
+            self.fail(name, "is empty; it is required")
+        return value or None
+
+    def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.text(name)
+        if value is not None and value not in allowed:
+            self.fail(name, f"expected one of {', '.join(map(repr, allowed))}, got {value!r}")
+        return value
+
+    def number(self, name: str, positive: bool = False) -> float | int | None:
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(name, f"expected a number, got {_describe(value)}")
+        if not math.isfinite(value):
+            self.fail(name, "expected a finite number")
+        if positive and value <= 0:
+            self.fail(name, f"expected a positive number, got {value}")
+        return value
+
+    def integer(self, name: str, minimum: int = 0) -> int | None:
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(
+                name, f"expected a whole number of at least {minimum}, got {_describe(value)}"
+            )
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.data.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(name, f"expected true or false, got {_describe(value)}")
+        return value
+
+
+def _describe(value: Any) -> str:
+    kind = {
+        str: "text",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+    return f"{kind} {value!r}" if not isinstance(value, dict | list) else kind
+
+
+def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
+    top = _Fields(data, source, "", ("schema", "paper", "claims"))
+    schema = top.integer("schema", minimum=1)
+    if schema is None:
+        top.fail("schema", f"missing; add `schema = {CARD_SCHEMA}` at the top of the card")
+    if schema > CARD_SCHEMA:
+        top.fail(
+            "schema",
+            f"version {schema} is newer than this starter reads ({CARD_SCHEMA}); upgrade starter",
+        )
+    raw_paper = data.get("paper")
+    if not isinstance(raw_paper, dict):
+        top.fail("paper", "missing [paper] table with at least key and title")
+    p = _Fields(raw_paper, source, "paper.", (*PAPER_FIELDS, "venue"))
+    authors = raw_paper.get("authors", [])
+    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
+        p.fail("authors", 'expected a list of names in paper order, e.g. ["Yann LeCun"]')
+    raw_venue = raw_paper.get("venue", {})
+    if not isinstance(raw_venue, dict):
+        p.fail("venue", "expected a table with name, volume, number, pages")
+    v = _Fields(raw_venue, source, "paper.venue.", VENUE_FIELDS)
+    key = p.text("key", required=True)
+    assert key is not None
+    if any(ch in key for ch in "/\\ \t\n") or key.startswith("."):
+        p.fail("key", f"expected a short name without spaces or slashes, got {key!r}")
+    year = p.integer("year", minimum=1)
+    raw_claims = data.get("claims", [])
+    if not isinstance(raw_claims, list):
+        top.fail("claims", "expected [[claims]] tables")
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_claims):
+        claim = claim_from_dict(raw, source, index, seen)
+        seen.add(claim.id)
+        claims.append(claim)
+    return Paper(
+        key=key,
+        title=p.text("title", required=True) or "",
+        authors=tuple(authors),
+        year=year,
+        venue=Venue(**{name: v.text(name) for name in VENUE_FIELDS}),
+        doi=p.text("doi"),
+        arxiv_id=p.text("arxiv_id"),
+        url=p.text("url"),
+        abstract=p.text("abstract"),
+        code_url=p.text("code_url"),
+        confidence=p.choice("confidence", CONFIDENCES),
+        claims=tuple(claims),
+    )
+
+
+def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
+    if not isinstance(raw, dict):
+        raise InputError(f"{source}: claims[{index}]: expected a [[claims]] table")
+    given_id = raw.get("id")
+    where = f"claims[{index}] ({given_id})." if isinstance(given_id, str) else f"claims[{index}]."
+    c = _Fields(raw, source, where, CLAIM_FIELDS)
+    metric = c.text("metric", required=True) or ""
+    split = c.text("split")
+    claim_id = c.text("id")
+    if claim_id is None:
+        base = derive_claim_id(metric, split)
+        claim_id, n = base, 2
+        while claim_id in seen:
+            claim_id, n = f"{base}-{n}", n + 1
+    elif not _valid_id(claim_id):
+        c.fail("id", f"expected letters, digits, '-', '_' or '.', got {claim_id!r}")
+    elif claim_id in seen:
+        c.fail("id", f"{claim_id!r} is used by an earlier claim; ids must be unique")
+    c.where = f"claims[{index}] ({claim_id})."
+    value = _claim_value(c, raw.get("value"))
+    direction = c.choice("direction", DIRECTIONS)
+    aggregation = None
+    if "aggregation" in raw:
+        raw_agg = raw["aggregation"]
+        if isinstance(raw_agg, str):
+            raw_agg = {"kind": raw_agg}
+        if not isinstance(raw_agg, dict):
+            c.fail(
+                "aggregation", 'expected { kind = "single"|"best"|"mean", n = ..., spread = ... }'
+            )
+        a = _Fields(raw_agg, source, f"{c.where}aggregation.", ("kind", "n", "spread"))
+        aggregation = Aggregation(
+            kind=a.choice("kind", AGGREGATION_KINDS) or "single",  # type: ignore[arg-type]
+            n=a.integer("n", minimum=1),
+            spread=a.number("spread"),
+        )
+        if aggregation.spread is not None and aggregation.spread < 0:
+            a.fail("spread", "expected a standard deviation (zero or more)")
+    return Claim(
+        id=claim_id,
+        metric=metric,
+        value=value,
+        value_text=c.text("value_text"),
+        unit=c.text("unit"),
+        direction=None if direction in (None, "none") else direction,  # type: ignore[arg-type]
+        dataset=c.text("dataset"),
+        split=split,
+        setting=c.text("setting"),
+        source=c.text("source"),
+        aggregation=aggregation,
+        tolerance=c.number("tolerance", positive=True),
+        tolerance_origin=c.text("tolerance_origin"),
+        central=c.flag("central"),
+        evidence=c.text("evidence"),
+        confidence=c.choice("confidence", CONFIDENCES),
+    )
+
+
+def _valid_id(text: str) -> bool:
+    return bool(text) and all(ch.isalnum() or ch in "-_." for ch in text) and text.isascii()
+
+
+def _claim_value(c: _Fields, value: Any) -> float | int | tuple[float, float] | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        if (
+            len(value) != 2
+            or not all(
+                isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+                for x in value
+            )
+            or value[0] > value[1]
+        ):
+            c.fail("value", "a range is written [low, high] with two numbers, low first")
+        return (value[0], value[1])
+    return c.number("value")
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def render_card(paper: Paper) -> str:
+    """The canonical text of a card; `parse_card(render_card(p)) == p`."""
+    out = [HEADER, f"schema = {CARD_SCHEMA}\n", "\n[paper]\n"]
+    for name in PAPER_FIELDS:
+        value = getattr(paper, name)
+        if name == "authors":
+            out.append(_render_list("authors", list(value)))
+        elif value is not None:
+            out.append(f"{name} = {_toml_value(value)}\n")
+    venue_lines = [
+        f"{name} = {_toml_value(getattr(paper.venue, name))}\n"
+        for name in VENUE_FIELDS
+        if getattr(paper.venue, name) is not None
+    ]
+    if venue_lines:
+        out.append("\n[paper.venue]\n")
+        out.extend(venue_lines)
+    out.append("\n")
+    out.append(CLAIMS_HELP)
+    if not paper.claims:
+        out.append("\n" + EMPTY_CLAIMS)
+    for claim in paper.claims:
+        out.append("\n" + render_claim(claim))
+    return "".join(out)
+
+
+def render_claim(claim: Claim) -> str:
+    lines = ["[[claims]]\n"]
+    for name in CLAIM_FIELDS:
+        value = getattr(claim, name)
+        if name == "central":
+            if value:
+                lines.append("central = true\n")
+            continue
+        if name == "direction":
+            value = value or ("none" if claim.value is not None else None)
+        if name == "aggregation" and value is not None:
+            parts = [f'kind = "{value.kind}"']
+            if value.n is not None:
+                parts.append(f"n = {value.n}")
+            if value.spread is not None:
+                parts.append(f"spread = {_toml_value(value.spread)}")
+            lines.append(f"aggregation = {{ {', '.join(parts)} }}\n")
+            continue
+        if value is not None:
+            lines.append(f"{name} = {_toml_value(value)}\n")
+    return "".join(lines)
+
+
+def _render_list(name: str, items: list[str]) -> str:
+    if not items:
+        return f"{name} = []\n"
+    body = "".join(f"  {_toml_value(item)},\n" for item in items)
+    return f"{name} = [\n{body}]\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(f"cannot write the non-finite number {value} to a paper card")
+        return repr(value)
+    if isinstance(value, str):
+        # A JSON string with non-ASCII kept is a valid TOML basic string.
+        # DEL is the one control character JSON leaves bare and TOML refuses.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to a paper card")
+
+
+def write_card(path: Path, paper: Paper) -> None:
+    """Write a whole new card atomically (editing an existing one goes through card_edit)."""
+    from starter.fsutil import atomic_write_text
+
+    atomic_write_text(path, render_card(paper))
+
+
+def paper_to_json(paper: Paper) -> dict[str, Any]:
+    """The `--json` form of a paper: absent values are null, authors a list of names."""
+    claims = []
+    for c in paper.claims:
+        claims.append(
+            {
+                "id": c.id,
+                "metric": c.metric,
+                "value": list(c.value) if isinstance(c.value, tuple) else c.value,
+                "value_text": c.value_text
+                if c.value_text is not None
+                else (None if c.value is None else c.display_value),
+                "unit": c.unit,
+                "direction": c.direction or "none" if c.value is not None else None,
+                "dataset": c.dataset,
+                "split": c.split,
+                "setting": c.setting,
+                "source": c.source,
+                "aggregation": None
+                if c.aggregation is None
+                else {
+                    "kind": c.aggregation.kind,
+                    "n": c.aggregation.n,
+                    "spread": c.aggregation.spread,
+                },
+                "tolerance": c.tolerance,
+                "tolerance_origin": c.tolerance_origin,
+                "central": c.central,
+                "evidence": c.evidence,
+                "confidence": c.confidence,
+            }
+        )
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "year": paper.year,
+        "venue": {name: getattr(paper.venue, name) for name in VENUE_FIELDS},
+        "doi": paper.doi,
+        "arxiv_id": paper.arxiv_id,
+        "url": paper.link,
+        "abstract": paper.abstract,
+        "code_url": paper.code_url,
+        "confidence": paper.confidence,
+        "claims": claims,
+    }

@@ -1,0 +1,86 @@
+"""The Typer app: each command parses its arguments, calls one core function and renders
+the result. Errors a user can fix become one line on stderr and a documented exit code."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from starter import __version__
+from starter.errors import INTERRUPTED, StarterError
+
+
+class StarterGroup(TyperGroup):
+    """Turns StarterError into `starter: error: ...` and its exit code (Typer vendors click,
+    so raising click.ClickException from our code would not be caught)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StarterError as exc:
+            fail(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", INTERRUPTED)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # keep the order of the walkthrough, not alphabetical
+
+
+def fail(message: str, code: int) -> None:
+    """Print one line on stderr and exit with `code`."""
+    sys.stderr.write(f"starter: error: {message}\n")
+    sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=StarterGroup,
+    name="starter",
+    help="Start, track and share the reimplementation of a machine-learning paper.\n\n"
+    "Start: `starter new lenet5`.  Track: `starter log ID VALUE`, `starter status`.  "
+    "Share: `starter report`.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"starter {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Start, track and share the reimplementation of a machine-learning paper."""
+
+
+def _register() -> None:
+    # Command modules import only typer and starter's light modules at the top; what a
+    # command needs beyond that (jinja2, git, requests, ...) it imports when it runs.
+    from starter.commands import papers
+
+    app.command("new", rich_help_panel="Start")(papers.new)
+    app.command("catalog", rich_help_panel="Start")(papers.catalog)
+    app.command("show", rich_help_panel="Start")(papers.show)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="starter")

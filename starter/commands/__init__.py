@@ -1,0 +1,1 @@
+"""The command-line commands, one module per part of the work (start, track, share)."""

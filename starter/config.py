@@ -1,0 +1,91 @@
+"""Settings and their precedence: flag > environment (`STARTER_*`) > config file > default."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from starter.errors import InputError
+
+# name -> (environment variable, default); the config file uses the same names.
+SETTINGS: dict[str, tuple[str, Any]] = {
+    "author": ("STARTER_AUTHOR", None),
+    "email": ("STARTER_EMAIL", None),
+    "license": ("STARTER_LICENSE", "MIT"),
+    "template": ("STARTER_TEMPLATE", "default"),
+    "mailto": ("STARTER_MAILTO", None),
+    "offline": ("STARTER_OFFLINE", False),
+}
+
+
+def config_dir() -> Path:
+    """`STARTER_CONFIG_DIR`, else the user's config folder (e.g. ~/.config/starter)."""
+    if env := os.environ.get("STARTER_CONFIG_DIR"):
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("starter", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """`STARTER_CACHE_DIR`, else the user's cache folder (e.g. ~/.cache/starter)."""
+    if env := os.environ.get("STARTER_CACHE_DIR"):
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("starter", appauthor=False))
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    author: str | None = None
+    email: str | None = None
+    license: str = "MIT"
+    template: str = "default"
+    mailto: str | None = None
+    offline: bool = False
+
+
+@cache
+def _file_values() -> dict[str, Any]:
+    path = config_file()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read the config file {path}: {exc}; fix or remove it") from None
+    unknown = sorted(set(data) - set(SETTINGS))
+    if unknown:
+        raise InputError(f"{path}: unknown setting {unknown[0]!r}; known: {', '.join(SETTINGS)}")
+    return data
+
+
+def _from_env(name: str, default: Any) -> Any:
+    raw = os.environ.get(SETTINGS[name][0])
+    if raw is None or raw == "":
+        return None
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return raw
+
+
+def settings(**flags: Any) -> Settings:
+    """The settings in force: each flag given (not None) wins over env, file and default."""
+    values: dict[str, Any] = {}
+    for name, (_, default) in SETTINGS.items():
+        value = flags.get(name)
+        if value is None:
+            value = _from_env(name, default)
+        if value is None:
+            value = _file_values().get(name)
+        values[name] = default if value is None else value
+    return Settings(**values)

@@ -1,0 +1,163 @@
+"""Small frozen values shared by every part of starter: papers, claims, runs, statuses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+Direction = Literal["higher", "lower"]
+AggregationKind = Literal["single", "best", "mean"]
+ClaimValue = float | int | tuple[float, float] | None
+
+CARD_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Venue:
+    """Where the paper was published."""
+
+    name: str | None = None
+    volume: str | None = None
+    number: str | None = None
+    pages: str | None = None
+
+    def citation(self) -> str:
+        """`Neural Computation 1(4):541-551`, or as much of it as is known."""
+        text = self.name or ""
+        if self.volume:
+            text += f" {self.volume}"
+            if self.number:
+                text += f"({self.number})"
+        if self.pages:
+            text += f":{self.pages}" if self.volume else f", pp. {self.pages}"
+        return text.strip()
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """How the paper aggregated a reported number: one run, the best or the mean of n."""
+
+    kind: AggregationKind = "single"
+    n: int | None = None
+    spread: float | None = None  # a standard deviation over the n runs
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One number (or statement) the paper reports, with where it says so."""
+
+    id: str
+    metric: str
+    value: ClaimValue = None
+    value_text: str | None = None
+    unit: str | None = None
+    direction: Direction | None = None
+    dataset: str | None = None
+    split: str | None = None
+    setting: str | None = None
+    source: str | None = None
+    aggregation: Aggregation | None = None
+    tolerance: float | None = None
+    tolerance_origin: str | None = None
+    central: bool = False
+    evidence: str | None = None
+    confidence: str | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return isinstance(self.value, tuple)
+
+    @property
+    def is_qualitative(self) -> bool:
+        return self.value is None
+
+    @property
+    def is_fact(self) -> bool:
+        """A number with no better or worse (a dataset size, a hyperparameter)."""
+        return self.value is not None and self.direction is None
+
+    @property
+    def display_value(self) -> str:
+        """The value as the paper prints it."""
+        if self.value is None:
+            return "(qualitative)"
+        if self.value_text:
+            return self.value_text
+        if isinstance(self.value, tuple):
+            return f"{self.value[0]:g}-{self.value[1]:g}"
+        return f"{self.value:g}"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper and what it reports: the content of a paper card (`paper.toml`)."""
+
+    key: str
+    title: str
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: Venue = field(default_factory=Venue)
+    doi: str | None = None
+    arxiv_id: str | None = None
+    url: str | None = None
+    abstract: str | None = None
+    code_url: str | None = None
+    confidence: str | None = None
+    claims: tuple[Claim, ...] = ()
+
+    def claim(self, claim_id: str) -> Claim | None:
+        return next((c for c in self.claims if c.id == claim_id), None)
+
+    @property
+    def link(self) -> str | None:
+        """The best link to the paper: its own URL, else its DOI, else its arXiv page."""
+        if self.url:
+            return self.url
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.arxiv_id:
+            return f"https://arxiv.org/abs/{self.arxiv_id}"
+        return None
+
+    def short_authors(self) -> str:
+        """`LeCun et al.`, `Kingma and Ba`, or the one author's family name."""
+        family = [a.split()[-1] for a in self.authors if a.split()]
+        if not family:
+            return "Unknown authors"
+        if len(family) == 1:
+            return family[0]
+        if len(family) == 2:
+            return f"{family[0]} and {family[1]}"
+        return f"{family[0]} et al."
+
+    def with_claims(self, claims: tuple[Claim, ...]) -> Paper:
+        return replace(self, claims=claims)
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """A lower-case ASCII slug: `Attention Is All You Need` -> `attention-is-all-you-need`."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)
+    return slug
+
+
+def derive_claim_id(metric: str, split: str | None) -> str:
+    """A short, stable id from a claim's metric and split, e.g. `top-1-error-val`."""
+    words = slugify(metric).split("-")[:4]
+    if split:
+        words += slugify(split).split("-")[:2]
+    return "-".join(w for w in words if w) or "claim"
+
+
+def to_plain(value: Any) -> Any:
+    """A dataclass tree as JSON-ready dicts and lists (tuples become lists)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value

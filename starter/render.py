@@ -1,0 +1,22 @@
+"""Output helpers shared by the commands: JSON on stdout, rich consoles on a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr (never on stdout, which may be piped or JSON)."""
+    sys.stderr.write(f"starter: warning: {message}\n")

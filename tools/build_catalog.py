@@ -1,0 +1,96 @@
+"""Build the catalog cards in papers/ from the verified catalog facts (papers.json).
+
+usage: python tools/build_catalog.py PATH/TO/papers.json [papers/]
+
+Every paper and every claim of the facts file becomes a card, under the id the facts give,
+with its value as printed, its evidence and its confidence. Nothing is added but the
+`central` marks below, an editorial choice of the headline claims that a user can change.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from starter.card import render_card
+from starter.models import Aggregation, Claim, Paper, Venue
+
+# The claims a reimplementation of each paper is usually judged by: the headline numbers of
+# the abstract or the main table. Papers without one have none marked.
+CENTRAL = {
+    "lecun1989": {"test-error"},
+    "lenet5": {"lenet5-test-error"},
+    "alexnet": {"ilsvrc2012-val-top1-error", "ilsvrc2012-val-top5-error"},
+    "resnet": {"cifar10-resnet110-test-error-mean", "resnet50-val-top1-10crop"},
+    "transformer": {"en-de-big-bleu", "en-de-base-bleu"},
+    "dropout": {"mnist-relu-test-error", "cifar10-test-error"},
+    "batchnorm": {"single-val-top1-error"},
+    "gpt2": {"small-wikitext103-perplexity", "small-lambada-accuracy"},
+}
+
+
+def claim_from_fact(fact: dict) -> Claim:
+    value = fact["value"]
+    if isinstance(value, list):
+        value = (value[0], value[1])
+    agg = fact.get("aggregation")
+    return Claim(
+        id=fact["id"],
+        metric=fact["metric"],
+        value=value,
+        value_text=fact.get("value_text"),
+        unit=fact.get("unit"),
+        direction=fact.get("direction"),
+        dataset=fact.get("dataset"),
+        split=fact.get("split"),
+        setting=fact.get("setting"),
+        source=fact.get("source"),
+        aggregation=None
+        if agg is None
+        else Aggregation(agg["kind"], agg.get("n"), agg.get("spread")),
+        evidence=fact.get("evidence"),
+        confidence=fact.get("confidence"),
+        central=False,
+    )
+
+
+def paper_from_fact(fact: dict) -> Paper:
+    central = CENTRAL.get(fact["key"], set())
+    claims = []
+    for c in fact["claims"]:
+        claim = claim_from_fact(c)
+        if claim.id in central:
+            claim = Claim(**{**claim.__dict__, "central": True})
+        claims.append(claim)
+    missing = central - {c.id for c in claims}
+    if missing:
+        raise SystemExit(f"{fact['key']}: CENTRAL names unknown claims {sorted(missing)}")
+    venue = {k: (str(v) if v is not None else None) for k, v in fact["venue"].items()}
+    return Paper(
+        key=fact["key"],
+        title=fact["title"],
+        authors=tuple(fact["authors"]),
+        year=fact["year"],
+        venue=Venue(**venue),
+        doi=fact.get("doi"),
+        arxiv_id=fact.get("arxiv_id"),
+        confidence=fact.get("confidence"),
+        claims=tuple(claims),
+    )
+
+
+def main() -> None:
+    facts = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    out = Path(sys.argv[2] if len(sys.argv) > 2 else "papers")
+    out.mkdir(exist_ok=True)
+    for fact in facts:
+        paper = paper_from_fact(fact)
+        (out / f"{paper.key}.toml").write_text(render_card(paper), encoding="utf-8")
+        print(f"{paper.key}: {len(paper.claims)} claims")
+
+
+if __name__ == "__main__":
+    main()
