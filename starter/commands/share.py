@@ -1,0 +1,3 @@
+"""Share: `starter report` (being built)."""
+
+from __future__ import annotations

@@ -1,0 +1,8 @@
+"""Track: `starter claim`, `starter log`, `starter run`, `starter status` (being built)."""
+
+from __future__ import annotations
+
+import typer
+
+claim_app = typer.Typer(help="Add, list, change and remove the paper's claims.",
+                        no_args_is_help=True)
