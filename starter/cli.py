@@ -72,11 +72,13 @@ def _root(
 def _register() -> None:
     # Command modules import only typer and starter's light modules at the top; what a
     # command needs beyond that (jinja2, git, requests, ...) it imports when it runs.
-    from starter.commands import papers
+    # Each module registers its commands in the order of the walkthrough.
+    from starter.commands import new, papers, share, track
 
-    app.command("new", rich_help_panel="Start")(papers.new)
-    app.command("catalog", rich_help_panel="Start")(papers.catalog)
-    app.command("show", rich_help_panel="Start")(papers.show)
+    new.register(app)
+    papers.register(app)
+    track.register(app)
+    share.register(app)
 
 
 _register()

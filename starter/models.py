@@ -168,8 +168,17 @@ def to_plain(value: Any) -> Any:
 # `starter status` and `starter report`: one computation, rendered by both.
 
 RunKind = Literal["reproduction", "extension"]
-Verdict = Literal["pending", "not-judged", "not-comparable", "needs-tolerance", "indicative",
-                  "reproduced", "exceeds", "not-reproduced", "inconclusive"]
+Verdict = Literal[
+    "pending",
+    "not-judged",
+    "not-comparable",
+    "needs-tolerance",
+    "indicative",
+    "reproduced",
+    "exceeds",
+    "not-reproduced",
+    "inconclusive",
+]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,6 @@
-"""Start: `starter new`, `starter catalog`, `starter show`."""
+"""Start: `starter catalog` and `starter show` (and `starter search`)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import typer
 
@@ -75,56 +73,6 @@ def show(
         print_paper(found)
 
 
-def new(
-    paper: str = typer.Argument(
-        ..., help="A catalog key (see `starter catalog`) or a paper-card path."
-    ),
-    directory: Path = typer.Argument(
-        None, help="Where to create the repository [default: the paper key]."
-    ),
-    template: str = typer.Option(
-        None,
-        "--template",
-        "-t",
-        help="Template name (default, pytorch) or a template folder. [env: STARTER_TEMPLATE]",
-    ),
-    author: str = typer.Option(
-        None, "--author", help="Your name [default: git config user.name]. [env: STARTER_AUTHOR]"
-    ),
-    email: str = typer.Option(
-        None, "--email", help="Your email [default: git config user.email]. [env: STARTER_EMAIL]"
-    ),
-    license_id: str = typer.Option(
-        None,
-        "--license",
-        help="MIT, Apache-2.0 or BSD-3-Clause [default: MIT]. [env: STARTER_LICENSE]",
-    ),
-    offline: bool = typer.Option(False, "--offline", help="Never use the network."),
-    no_git: bool = typer.Option(False, "--no-git", help="Do not create a git repository."),
-    force: bool = typer.Option(
-        False, "--force", help="Replace DIRECTORY if it exists and is not empty."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print what was created as JSON."),
-) -> None:
-    """Create a reimplementation repository for PAPER."""
-    from starter import metadata, scaffold
-    from starter.config import settings
-
-    conf = settings(
-        author=author, email=email, license=license_id, template=template, offline=offline or None
-    )
-    found = metadata.resolve(paper, offline=conf.offline)
-    result = scaffold.create(
-        found,
-        directory,
-        template=conf.template,
-        author=conf.author,
-        email=conf.email,
-        license_id=conf.license,
-        git=not no_git,
-        force=force,
-    )
-    if as_json:
-        print_json(result.to_json())
-        return
-    scaffold.print_summary(result)
+def register(app: typer.Typer) -> None:
+    app.command("catalog", rich_help_panel="Start")(catalog)
+    app.command("show", rich_help_panel="Start")(show)
