@@ -137,7 +137,7 @@ def claims(draw):
         out.append(
             Claim(
                 id=claim_id,
-                metric=draw(text_st),
+                metric=draw(text_st.filter(str.strip)),
                 value=value,
                 value_text=draw(opt_text),
                 unit=draw(opt_text),
