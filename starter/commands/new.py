@@ -40,7 +40,13 @@ def new(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print what was created as JSON."),
 ) -> None:
-    """Create a reimplementation repository for PAPER."""
+    """Create a reimplementation repository for PAPER.
+
+    Renders a project template into DIRECTORY, adds the paper card (paper.toml) and makes
+    one git commit in your name. Nothing is left behind if it fails.
+
+    Example: starter new lenet5 --template pytorch --offline
+    """
     from starter import metadata, scaffold
     from starter.config import settings
 
