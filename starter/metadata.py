@@ -1,20 +1,406 @@
-"""Turn what the user typed (a catalog key or a paper-card path) into a Paper."""
+"""Turn what the user typed (a card path, a catalog key or any paper identifier) into a
+Paper, asking the metadata services when needed; and search them."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from starter import catalog
-from starter.card import load_card
+from starter.card import load_card, parse_card, render_card
+from starter.errors import NotFoundError, StarterError
+from starter.identifiers import PaperRef, parse
 from starter.models import Paper
 
+CACHE_SECONDS = 7 * 24 * 3600  # as long as the HTTP cache keeps answers (http.CACHE_DAYS)
+SOURCE_NAMES = {
+    "arxiv": "arXiv",
+    "crossref": "Crossref",
+    "doi": "the DOI resolver",
+    "semanticscholar": "Semantic Scholar",
+    "openalex": "OpenAlex",
+    "huggingface": "Hugging Face",
+}
 
-def resolve(text: str, *, offline: bool = False, refresh: bool = False) -> Paper:
-    """The paper named by `text`: a paper-card path, else a catalog key."""
-    text = text.strip()
-    path = Path(text).expanduser()
-    if text.endswith(".toml") or path.is_file():
+
+@dataclass(frozen=True)
+class Lookup:
+    """A resolved paper and how each source answered ("ok", "cached", "not found",
+    "not cached", "failed: ..."); `warnings` say what could not be filled in."""
+
+    paper: Paper
+    ref: PaperRef
+    sources: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    in_catalog: bool = False
+    fetched: Paper | None = None  # the merged answer of the services, before the catalog
+
+
+def resolve(
+    text: str,
+    *,
+    offline: bool = False,
+    refresh: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> Paper:
+    """The paper named by `text` (see identifiers.parse for the accepted forms).
+
+    `on_warning` receives what could not be filled in (a fill-in service down, say); the
+    command prints it (e.g. with starter.render.warn), the core does not."""
+    found = lookup(text, offline=offline, refresh=refresh)
+    for message in found.warnings if on_warning else ():
+        on_warning(message)
+    return found.paper
+
+
+def lookup(
+    text: str,
+    *,
+    offline: bool = False,
+    refresh: bool = False,
+    client: Any = None,
+) -> Lookup:
+    ref = parse(text)
+    if ref.kind == "card":
+        path = Path(ref.value).expanduser()
         if path.is_dir():
             path = path / "paper.toml"
-        return load_card(path)
-    return catalog.get(text)
+        return Lookup(load_card(path), ref, {"card": "ok"})
+    if ref.kind == "catalog":
+        return Lookup(catalog.get(ref.value), ref, {"catalog": "ok"}, in_catalog=True)
+
+    # Fast path: a paper fetched before is served from a small card file without importing
+    # requests and requests-cache (~170 ms of imports, more than the whole command costs
+    # otherwise). The HTTP cache stays the source of truth: `--refresh` skips this file and
+    # an answer older than the HTTP cache's lifetime is fetched again when online.
+    if not refresh:
+        cached = _read_paper_cache(ref, max_age=None if offline else CACHE_SECONDS)
+        if cached is not None:
+            return cached
+
+    owned = client is None
+    if owned:
+        from starter.config import settings
+        from starter.http import Client
+
+        client = Client(offline=offline, refresh=refresh, mailto=settings().mailto)
+    try:
+        result = _fetch(ref, client)
+    finally:
+        if owned:
+            client.close()
+    if all(v in ("ok", "cached", "not found") for v in result.sources.values()):
+        _write_paper_cache(result)
+    return result
+
+
+# ----------------------------------------------------------------------------- fetching
+
+
+class _Tracker:
+    """Calls one source and notes how it answered."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.sources: dict[str, str] = {}
+        self.warnings: list[str] = []
+
+    def primary(self, source: str, call: Callable[[], Any]) -> Any:
+        before = self.client.network_requests
+        value = call()
+        self.sources[source] = "ok" if self.client.network_requests > before else "cached"
+        return value
+
+    def fill(self, source: str, call: Callable[[], Any]) -> Any:
+        from starter.http import NotCached
+
+        before = self.client.network_requests
+        try:
+            value = call()
+        except NotFoundError:
+            self.sources[source] = "not found"
+            return None
+        except NotCached:
+            self.sources[source] = "not cached"
+            return None
+        except StarterError as exc:
+            self.sources[source] = f"failed: {exc.message}"
+            self.warnings.append(f"could not fill in from {SOURCE_NAMES[source]}: {exc.message}")
+            return None
+        self.sources[source] = "ok" if self.client.network_requests > before else "cached"
+        return value
+
+
+def _fetch(ref: PaperRef, client: Any) -> Lookup:
+    from starter.merge import merge, with_catalog
+    from starter.sources import arxiv, crossref, doi, huggingface, openalex, semanticscholar
+
+    track = _Tracker(client)
+    records = []
+    try:
+        if ref.kind == "arxiv":
+            primary = "arxiv"
+            records.append(
+                track.primary("arxiv", lambda: arxiv.lookup(client, ref.versioned, ref.label))
+            )
+        elif ref.kind == "doi":
+            primary = "crossref"
+            try:
+                records.append(
+                    track.primary("crossref", lambda: crossref.lookup(client, ref.value))
+                )
+            except NotFoundError:
+                # Not a Crossref DOI (DataCite, mEDRA, ...): the resolver still knows it.
+                track.sources["crossref"] = "not found"
+                primary = "doi"
+                try:
+                    records.append(track.primary("doi", lambda: doi.lookup(client, ref.value)))
+                except NotFoundError:
+                    raise NotFoundError(
+                        f"no paper with DOI {ref.value} on Crossref or the DOI resolver; "
+                        "check the DOI"
+                    ) from None
+        elif ref.kind in ("s2", "corpus"):
+            primary = "semanticscholar"
+            ident = semanticscholar.paper_id(ref.kind, ref.value)
+            records.append(
+                track.primary("semanticscholar", lambda: semanticscholar.lookup(client, ident))
+            )
+        else:
+            primary = "openalex"
+            records.append(track.primary("openalex", lambda: openalex.lookup(client, ref.value)))
+    except StarterError as exc:
+        fallback = _catalog_fallback(ref)
+        if fallback is None:
+            raise
+        track.sources[_primary_name(ref)] = f"failed: {exc.message}"
+        warning = f"{exc.message}; showing the catalog card"
+        return Lookup(fallback, ref, track.sources, (warning,), in_catalog=True)
+
+    first = records[0]
+    # Fill-ins, each only when it can add something; none of them can fail the command.
+    published_doi = first.doi if first.doi and not first.doi.startswith("10.48550/") else None
+    if published_doi and primary not in ("crossref", "doi"):
+        found = track.fill("crossref", lambda: crossref.lookup(client, published_doi))
+        records += [found] if found else []
+    if primary != "semanticscholar":
+        kind, value = ("arxiv", ref.value) if ref.kind == "arxiv" else ("doi", first.doi or "")
+        if ref.kind == "openalex" and not first.doi:
+            kind, value = "", ""
+        if value:
+            ident = semanticscholar.paper_id(kind, value)
+            found = track.fill("semanticscholar", lambda: semanticscholar.lookup(client, ident))
+            records += [found] if found else []
+    known_doi = next((r.doi for r in records if r.doi), None)
+    if primary != "openalex" and known_doi and not any(r.abstract for r in records):
+        ident = openalex.work_id("doi", known_doi)
+        found = track.fill("openalex", lambda: openalex.lookup(client, ident))
+        records += [found] if found else []
+    arxiv_id = next((r.arxiv_id for r in records if r.arxiv_id), None)
+    if arxiv_id:
+        found = track.fill("huggingface", lambda: huggingface.lookup(client, arxiv_id))
+        records += [found] if found else []
+
+    fetched = merge(records, primary)
+    paper, in_catalog = with_catalog(fetched)
+    return Lookup(paper, ref, track.sources, tuple(track.warnings), in_catalog, fetched)
+
+
+def _primary_name(ref: PaperRef) -> str:
+    return {"arxiv": "arxiv", "doi": "crossref", "s2": "semanticscholar"}.get(
+        ref.kind, "semanticscholar" if ref.kind == "corpus" else "openalex"
+    )
+
+
+def _catalog_fallback(ref: PaperRef) -> Paper | None:
+    """The catalog card for an arXiv id or DOI, when the services cannot be asked."""
+    if ref.kind == "arxiv":
+        return catalog.find_by_id(arxiv_id=ref.value)
+    if ref.kind == "doi":
+        return catalog.find_by_id(doi=ref.value)
+    return None
+
+
+# ----------------------------------------------------------------------------- paper cache
+
+
+def _cache_file(ref: PaperRef) -> Path:
+    from starter.config import cache_dir
+
+    return cache_dir() / "papers" / f"{ref.cache_name}.json"
+
+
+def _read_paper_cache(ref: PaperRef, max_age: float | None) -> Lookup | None:
+    path = _cache_file(ref)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        saved = float(data["saved"])
+        paper = parse_card(data["card"], str(path))
+        sources = {
+            str(k): "not found" if v == "not found" else "cached"
+            for k, v in data["sources"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, StarterError):
+        return None  # no cache file, or one from another version: fetch again
+    if max_age is not None and time.time() - saved > max_age:
+        return None
+    from starter.merge import with_catalog
+
+    # The catalog is applied on reading, so a newer catalog card wins over the cache.
+    paper, in_catalog = with_catalog(paper)
+    return Lookup(paper, ref, sources, (), in_catalog)
+
+
+def _write_paper_cache(result: Lookup) -> None:
+    from starter.fsutil import atomic_write_text
+
+    if result.fetched is None:
+        return
+    # The services' answer, not the catalog card: the catalog is applied when reading.
+    card = render_card(result.fetched)
+    data = {"saved": time.time(), "sources": result.sources, "card": card}
+    # A cache that cannot be written only costs speed next time.
+    with contextlib.suppress(OSError):
+        atomic_write_text(_cache_file(result.ref), json.dumps(data, ensure_ascii=False))
+
+
+# ----------------------------------------------------------------------------- bibtex
+
+
+def bibtex(result: Lookup, *, offline: bool = False, refresh: bool = False) -> str:
+    """BibTeX for the paper: the DOI registry's entry when it has one that parses (by
+    content negotiation, through the HTTP cache), else starter's own from the card."""
+    from starter.bibtex import paper_bibtex
+
+    paper = result.paper
+    if paper.doi:
+        from starter.config import settings
+        from starter.http import Client
+        from starter.sources import doi as doi_source
+
+        client = Client(offline=offline, refresh=refresh, mailto=settings().mailto)
+        try:
+            text = doi_source.bibtex(client, paper.doi)
+        except StarterError:
+            text = None  # offline and not cached, or the resolver is down: use our own
+        finally:
+            client.close()
+        if text:
+            return text
+    return paper_bibtex(paper)
+
+
+# ----------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One search hit: enough to recognize the paper, and an identifier to pass on."""
+
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    ref: str  # what to give `starter show` or `starter new`
+    doi: str | None = None
+    arxiv_id: str | None = None
+    key: str | None = None  # catalog key
+    found_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    candidates: tuple[Candidate, ...]
+    sources: dict[str, str]
+    warnings: tuple[str, ...] = ()
+
+
+def search(
+    query: str, *, offline: bool = False, refresh: bool = False, limit: int = 10
+) -> SearchResult:
+    """Candidates from the catalog, arXiv, Semantic Scholar and OpenAlex, duplicates joined."""
+    from starter.errors import InputError
+
+    if not query.strip():
+        raise InputError("give some words to search for, e.g. `starter search attention`")
+    found: list[Candidate] = [
+        Candidate(p.title, p.authors, p.year, p.key, p.doi, p.arxiv_id, p.key, ("catalog",))
+        for p in catalog.search(query)
+    ]
+    from starter.config import settings
+    from starter.http import Client
+    from starter.sources import arxiv, openalex, semanticscholar
+
+    client = Client(offline=offline, refresh=refresh, mailto=settings().mailto)
+    track = _Tracker(client)
+
+    def arxiv_search() -> list[Any]:
+        reply = arxiv.fetch_search(client, query, limit)
+        if reply.status >= 400 or reply.is_html:
+            from starter.errors import NetworkError
+
+            raise NetworkError(f"arXiv answered {reply.status}; try again later")
+        return arxiv.parse(reply.content)
+
+    try:
+        for source, call in (
+            ("arxiv", arxiv_search),
+            ("semanticscholar", lambda: semanticscholar.search(client, query, limit)),
+            ("openalex", lambda: openalex.search(client, query, limit)),
+        ):
+            for record in track.fill(source, call) or []:
+                _add_candidate(found, record)
+    finally:
+        client.close()
+    if offline and all(v == "not cached" for v in track.sources.values()) and not found:
+        from starter.http import NotCached
+
+        raise NotCached(f"no search for {query!r} in the cache; run without --offline once")
+    return SearchResult(tuple(found), track.sources, tuple(track.warnings))
+
+
+def _add_candidate(found: list[Candidate], record: Any) -> None:
+    from dataclasses import replace
+
+    if not record.title:
+        return
+    doi = record.doi.lower() if record.doi else None
+    for index, other in enumerate(found):
+        same = (doi and other.doi and other.doi.lower() == doi) or (
+            record.arxiv_id and other.arxiv_id == record.arxiv_id
+        )
+        if same:
+            if record.source not in other.found_in:
+                found[index] = replace(
+                    other,
+                    doi=other.doi or record.doi,
+                    arxiv_id=other.arxiv_id or record.arxiv_id,
+                    found_in=(*other.found_in, record.source),
+                )
+            return
+    if record.arxiv_id:
+        ref = record.arxiv_id
+    elif record.doi:
+        ref = f"doi:{record.doi}"
+    elif record.ids.get("s2"):
+        ref = record.ids["s2"]
+    elif record.ids.get("openalex"):
+        ref = record.ids["openalex"]
+    else:
+        return  # nothing to pass on to `starter show`
+    found.append(
+        Candidate(
+            record.title,
+            record.authors,
+            record.year,
+            ref,
+            record.doi,
+            record.arxiv_id,
+            None,
+            (record.source,),
+        )
+    )

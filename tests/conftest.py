@@ -98,3 +98,7 @@ def starter_proc():
         )
 
     return run
+
+
+# The loopback server standing in for the metadata services (fixture `services`).
+pytest_plugins = ["httpserver"]
