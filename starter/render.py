@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -20,3 +22,14 @@ def console(stderr: bool = False) -> Any:
 def warn(message: str) -> None:
     """One warning line on stderr (never on stdout, which may be piped or JSON)."""
     sys.stderr.write(f"starter: warning: {message}\n")
+
+
+@contextmanager
+def waiting(message: str, *, quiet: bool = False) -> Iterator[None]:
+    """A spinner on stderr while the services answer: on a terminal only, never with --json
+    (pipes and scripts get nothing but the result)."""
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    with console(stderr=True).status(f"{message}..."):
+        yield

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starter.render import print_json
+from starter.render import print_json, waiting, warn
 
 
 def new(
@@ -53,7 +53,8 @@ def new(
     conf = settings(
         author=author, email=email, license=license_id, template=template, offline=offline or None
     )
-    found = metadata.resolve(paper, offline=conf.offline)
+    with waiting("looking up the paper", quiet=as_json):
+        found = metadata.resolve(paper, offline=conf.offline, on_warning=warn)
     result = scaffold.create(
         found,
         directory,

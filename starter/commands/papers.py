@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import typer
 
-from starter.render import console, print_json, warn
+from starter.render import console, print_json, waiting, warn
 
 
 def catalog(
@@ -166,17 +162,6 @@ def _short_authors(authors: tuple[str, ...]) -> str:
     from starter.models import Paper
 
     return Paper(key="-", title="-", authors=authors).short_authors() if authors else ""
-
-
-@contextmanager
-def waiting(message: str, *, quiet: bool) -> Iterator[None]:
-    """A spinner on stderr while the services answer: on a terminal only, never with --json
-    (pipes and scripts get nothing but the result)."""
-    if quiet or not sys.stderr.isatty():
-        yield
-        return
-    with console(stderr=True).status(f"{message}..."):
-        yield
 
 
 def register(app: typer.Typer) -> None:
