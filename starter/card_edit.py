@@ -1,0 +1,113 @@
+"""Edit `paper.toml` in place (add a claim, set a tolerance, remove a claim) with tomlkit,
+keeping the user's comments and order; every edit is checked and written atomically."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from starter.card import parse_card, render_claim
+from starter.errors import ConflictError, InputError, NotFoundError
+from starter.models import Claim, Paper, derive_claim_id
+
+
+def _load(path: Path) -> tuple[Paper, Any]:
+    import tomlkit
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read paper card {path}: {exc.strerror}") from None
+    paper = parse_card(text, str(path))  # refuse to edit a card starter cannot read
+    return paper, tomlkit.parse(text)
+
+
+def _save(path: Path, doc: Any) -> Paper:
+    import tomlkit
+
+    from starter.fsutil import atomic_write_text
+
+    text = tomlkit.dumps(doc)
+    paper = parse_card(text, str(path))  # never write a card that would not read back
+    atomic_write_text(path, text)
+    return paper
+
+
+def _unknown(paper: Paper, claim_id: str) -> NotFoundError:
+    known = ", ".join(c.id for c in paper.claims) or "none yet; add one with `starter claim add`"
+    return NotFoundError(f"no claim {claim_id!r} in paper.toml; known claims: {known}")
+
+
+def unique_id(paper: Paper, claim: Claim) -> str:
+    """The claim's own id, or one derived from its metric and split, made unique."""
+    taken = {c.id for c in paper.claims}
+    if claim.id:
+        if claim.id in taken:
+            raise ConflictError(
+                f"a claim {claim.id!r} already exists; choose another --id, or remove it "
+                f"first with `starter claim remove {claim.id}`"
+            )
+        return claim.id
+    base = derive_claim_id(claim.metric, claim.split)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def add_claim(path: Path, claim: Claim) -> Claim:
+    """Append `claim` as a new [[claims]] table (an empty id is derived); returns it as stored."""
+    from dataclasses import replace
+
+    import tomlkit
+
+    paper, doc = _load(path)
+    claim = replace(claim, id=unique_id(paper, claim))
+    table = tomlkit.parse(render_claim(claim))["claims"][0]
+    table.trivia.indent = "\n"  # a blank line before the new [[claims]], as render_card does
+    if "claims" in doc:
+        doc["claims"].append(table)
+    else:
+        aot = tomlkit.aot()
+        aot.append(table)
+        doc.append("claims", aot)
+    stored = _save(path, doc).claim(claim.id)
+    assert stored is not None
+    return stored
+
+
+def _claim_table(doc: Any, paper: Paper, claim_id: str) -> tuple[int, Any]:
+    index = next((i for i, c in enumerate(paper.claims) if c.id == claim_id), None)
+    if index is None:
+        raise _unknown(paper, claim_id)
+    return index, doc["claims"][index]
+
+
+def set_tolerance(path: Path, claim_id: str, value: float, origin: str) -> Claim:
+    """Set a claim's tolerance and its origin (both required: a number without a reason is
+    not a tolerance anyone can check)."""
+    if isinstance(value, bool) or not math.isfinite(value) or value <= 0:
+        raise InputError(f"tolerance must be a positive number, got {value}")
+    if not origin or not origin.strip():
+        raise InputError('say where the tolerance comes from: --origin "2 binomial SE on 10,000"')
+    paper, doc = _load(path)
+    _, table = _claim_table(doc, paper, claim_id)
+    if paper.claim(claim_id).is_qualitative:  # type: ignore[union-attr]
+        raise InputError(f"claim {claim_id!r} has no value, so a tolerance means nothing for it")
+    table["tolerance"] = float(value)
+    table["tolerance_origin"] = origin.strip()
+    stored = _save(path, doc).claim(claim_id)
+    assert stored is not None
+    return stored
+
+
+def remove_claim(path: Path, claim_id: str) -> Claim:
+    """Remove a claim's table; its logged runs stay in the results log."""
+    paper, doc = _load(path)
+    index, _ = _claim_table(doc, paper, claim_id)
+    del doc["claims"][index]
+    if len(doc["claims"]) == 0:
+        del doc["claims"]
+    _save(path, doc)
+    return paper.claims[index]

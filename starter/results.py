@@ -1,0 +1,342 @@
+"""The append-only results log (`results/runs.jsonl`): locked single-write appends, and
+streaming reads that report torn or hand-edited lines by number instead of failing."""
+
+from __future__ import annotations
+
+import json
+import json.scanner
+import math
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from starter.errors import InputError, SetupError
+from starter.models import Run
+
+LOG_SCHEMA = 1
+RESULTS_DIR = "results"
+LOG_NAME = "runs.jsonl"
+PATCHES_DIR = "patches"
+RECORD_TYPES = ("run", "tolerance")
+# A log that is mostly garbage should not cost memory per bad line: name the first ones.
+MAX_PROBLEMS = 100
+
+
+def log_path(root: Path) -> Path:
+    return Path(root) / RESULTS_DIR / LOG_NAME
+
+
+def patches_dir(root: Path) -> Path:
+    return Path(root) / RESULTS_DIR / PATCHES_DIR
+
+
+def now() -> str:
+    """The current time in UTC, ISO 8601 with milliseconds and a Z (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_run_id() -> str:
+    return os.urandom(6).hex()
+
+
+# ----------------------------------------------------------------------------- records
+
+
+def run_record(
+    metrics: dict[str, float],
+    *,
+    kind: str = "reproduction",
+    failed: bool = False,
+    seed: int | None = None,
+    params: dict[str, str] | None = None,
+    note: str | None = None,
+    deviation: str | None = None,
+    command: str | None = None,
+    duration: float | None = None,
+    git: dict[str, Any] | None = None,
+    env: dict[str, Any] | None = None,
+    starter_version: str | None = None,
+    time: str | None = None,
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """One "run" line of the log. The fields status reads come first, so a person (or jq)
+    sees what matters before the provenance."""
+    for name, value in metrics.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(f"metric {name!r}: expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise InputError(f"metric {name!r}: {value} is not a finite number")
+    if kind not in ("reproduction", "extension"):
+        raise InputError(f"unknown run kind {kind!r}; use reproduction or extension")
+    if starter_version is None:
+        from starter import __version__ as starter_version
+    return {
+        "schema": LOG_SCHEMA,
+        "type": "run",
+        "id": run_id or new_run_id(),
+        "time": time or now(),
+        "kind": kind,
+        "failed": failed,
+        "deviation": deviation,
+        "metrics": dict(metrics),
+        "seed": seed,
+        "params": dict(params or {}),
+        "note": note,
+        "command": command,
+        "duration": duration,
+        "git": git or {},
+        "env": env or {},
+        "starter_version": starter_version,
+    }
+
+
+def tolerance_record(claim_id: str, value: float, origin: str, time: str | None = None) -> dict:
+    return {
+        "schema": LOG_SCHEMA,
+        "type": "tolerance",
+        "time": time or now(),
+        "claim": claim_id,
+        "value": value,
+        "origin": origin,
+    }
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
+    """Append records to the log as one locked write, then fsync.
+
+    The lock (fcntl on the log itself) keeps concurrent writers from interleaving bytes;
+    O_APPEND plus a single write() keeps each record whole. A torn last line left by a
+    crash gets a newline first, so the new record starts on a line of its own.
+    """
+    data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
+    if not data:
+        return
+    path = log_path(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise SetupError(f"cannot write the results log {path}: {exc.strerror}") from None
+    try:
+        with _locked(fd, path):
+            size = os.fstat(fd).st_size
+            payload = data.encode("utf-8")
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                payload = b"\n" + payload
+            written = os.write(fd, payload)
+            while written < len(payload):  # only on full disks and the like
+                written += os.write(fd, payload[written:])
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _locked:
+    """An exclusive lock on an open file: fcntl where there is one, else filelock."""
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self.fd, self.path = fd, path
+        self.other: Any = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            from filelock import FileLock
+
+            self.other = FileLock(str(self.path) + ".lock")
+            self.other.acquire()
+            return
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.other is not None:
+            self.other.release()
+            return
+        import fcntl
+
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{RESULTS_DIR}/{LOG_NAME} line {self.line}: {self.message}"
+
+
+# The fields status needs come first on every line starter writes, up to "metrics"; the
+# next field is "seed". Decoding just that head is ~2x faster than the whole line (the
+# provenance is most of it), which keeps `status` on 100,000 runs near half a second.
+# A JSON string never holds an unescaped quote, so the markers cannot occur inside one,
+# and a line cut short by a crash never ends with its last field, which is checked.
+_HEAD_END = b', "seed": '
+_TAIL = b', "starter_version": '
+_TAIL_END = re.compile(rb'(?:null|"[^"\\]*")\}\r?\n?\Z')
+
+
+def read_records(
+    path: Path, problems: list[Problem], head_only: bool = False
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each valid line, streaming; bad lines go to `problems`.
+
+    With head_only, run records written by starter hold only the fields status reads
+    (schema, type, id, time, kind, failed, deviation, metrics).
+    """
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 -- closed below, when the generator ends
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise SetupError(f"cannot read the results log {path}: {exc.strerror}") from None
+    # The C scanner behind json.loads, called directly: json.loads adds ~50% per short line.
+    scan = json.scanner.make_scanner(json.JSONDecoder())
+    head_end, tail, tail_end = _HEAD_END, _TAIL, _TAIL_END
+    start = len(problems)
+    more, last_bad = 0, 0
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            record = None
+            if head_only:
+                cut = raw.find(head_end)
+                if cut > 0:
+                    end = raw.rfind(tail)
+                    if end > cut and tail_end.match(raw, end + len(tail)):
+                        text = raw[:cut].decode("utf-8", "replace") + "}"
+                        try:  # inlined _scan_whole: this is the loop of `starter status`
+                            record, stop = scan(text, 0)
+                        except (ValueError, StopIteration):
+                            record = None
+                        else:
+                            if stop != len(text):
+                                record = None
+            if record is None:
+                # "replace": a line cut inside a multi-byte character is one bad line.
+                text = raw.decode("utf-8", "replace").strip()
+                if not text:
+                    continue
+                record = _scan_whole(scan, text)
+                if record is None:
+                    if len(problems) - start >= MAX_PROBLEMS:
+                        more, last_bad = more + 1, number
+                        continue
+                    cut_short = "" if raw.endswith(b"\n") else " (cut short)"
+                    problems.append(Problem(number, f"not valid JSON{cut_short}; skipped"))
+                    continue
+            if type(record) is dict and record.get("type") == "run" and record.get("schema") == 1:
+                metrics = record.get("metrics")
+                message = None
+                if type(metrics) is dict:
+                    for value in metrics.values():
+                        kind = type(value)
+                        if (kind is not float and kind is not int) or value - value != 0:
+                            message = _check_run(record)  # the slow path names the problem
+                            break
+                else:
+                    message = _check_run(record)
+            else:
+                message = _check(record)
+            if message:
+                if len(problems) - start >= MAX_PROBLEMS:
+                    more, last_bad = more + 1, number
+                    continue
+                problems.append(Problem(number, message + "; skipped"))
+                continue
+            yield number, record
+    if more:
+        problems.append(Problem(last_bad, f"and {more} more bad lines up to this one; skipped"))
+
+
+def _scan_whole(scan: Any, text: str) -> Any:
+    """The JSON value that is the whole of `text`, or None."""
+    try:
+        value, end = scan(text, 0)
+    except (ValueError, StopIteration):
+        return None
+    return value if end == len(text) else None
+
+
+def _check(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    schema = record.get("schema")
+    if schema != LOG_SCHEMA:
+        if isinstance(schema, int) and schema > LOG_SCHEMA:
+            return f"schema {schema} is newer than this starter reads; upgrade starter"
+        return f"missing or unknown schema {schema!r}"
+    kind = record.get("type")
+    if kind == "run":
+        return _check_run(record)
+    if kind == "tolerance":
+        value = record.get("value")
+        if not isinstance(record.get("claim"), str) or isinstance(value, bool):
+            return "tolerance line without a claim"
+        if not isinstance(value, int | float) or not value > 0:
+            return "tolerance line without a positive value"
+        return None
+    return f"unknown type {kind!r}"
+
+
+def _check_run(record: dict[str, Any]) -> str | None:
+    metrics = record.get("metrics")
+    if type(metrics) is not dict:
+        return "run without a metrics object"
+    for name, value in metrics.items():
+        kind = type(value)
+        if kind is not float and kind is not int:
+            return f"metric {name!r} is not a number"
+        if not math.isfinite(value):
+            return f"metric {name!r} is not a finite number"
+    return None
+
+
+def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
+    """A models.Run from a checked "run" record."""
+
+    def text(name: str) -> str | None:
+        value = record.get(name)
+        return value if isinstance(value, str) else None
+
+    seed = record.get("seed")
+    duration = record.get("duration")
+    params = record.get("params")
+    return Run(
+        id=text("id") or f"line-{line}",
+        time=text("time") or "",
+        metrics=record["metrics"],
+        kind="extension" if record.get("kind") == "extension" else "reproduction",
+        failed=record.get("failed") is True,
+        seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+        params={str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else {},
+        note=text("note"),
+        deviation=text("deviation"),
+        command=text("command"),
+        duration=float(duration) if isinstance(duration, int | float) else None,
+        git=record.get("git") if isinstance(record.get("git"), dict) else {},
+        env=record.get("env") if isinstance(record.get("env"), dict) else {},
+        starter_version=text("starter_version"),
+        line=line,
+    )
+
+
+def read_runs(root: Path) -> tuple[list[Run], list[Problem]]:
+    """Every run in the log (small logs and tests; status streams instead)."""
+    problems: list[Problem] = []
+    runs = [
+        run_from_record(record, number)
+        for number, record in read_records(log_path(root), problems)
+        if record["type"] == "run"
+    ]
+    return runs, problems

@@ -1,0 +1,483 @@
+"""The statistics and the verdict rule of VERDICTS.md: pure functions, no I/O."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from starter.models import Claim, ClaimStatus
+
+CONFIDENCE = 0.95
+# Runs beyond this are not worth suggesting: "it would take a million runs" means "never".
+MAX_RUNS_TO_SETTLE = 1_000_000
+
+
+# ----------------------------------------------------------------------------- Student t
+# Why not SciPy: `import scipy.special` alone costs ~0.25 s (scipy.stats ~0.65 s), twice what
+# a whole `starter --help` costs, and `status` needs one quantile per claim. This routine is
+# the textbook one (the t tail through the regularized incomplete beta function, by a
+# continued fraction, inverted by safeguarded Newton steps); tests/test_verdicts.py checks it
+# against scipy.stats.t.ppf for integer and fractional degrees of freedom.
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 10_000):
+        m2 = 2 * m
+        for aa in (
+            m * (b - m) * x / ((a - 1.0 + m2) * (a + m2)),
+            -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1.0 + m2)),
+        ):
+            d = 1.0 + aa * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + aa / c
+            c = c if abs(c) > tiny else tiny
+            step = d * c
+            h *= step
+        if abs(step - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float, one_minus_x: float) -> float:
+    """The regularized incomplete beta I_x(a, b); 1 - x is passed to avoid cancellation."""
+    if x <= 0.0:
+        return 0.0
+    if one_minus_x <= 0.0:
+        return 1.0
+    log_front = (
+        math.lgamma(a + b)
+        - math.lgamma(a)
+        - math.lgamma(b)
+        + a * math.log(x)
+        + b * math.log(one_minus_x)
+    )
+    if x < (a + 1.0) / (a + b + 2.0):
+        return math.exp(log_front) * _betacf(a, b, x) / a
+    return 1.0 - math.exp(log_front) * _betacf(b, a, one_minus_x) / b
+
+
+def t_sf(t: float, df: float) -> float:
+    """P(T > t) for Student's t with `df` degrees of freedom (t >= 0)."""
+    x = df / (df + t * t)
+    return 0.5 * _betainc(df / 2.0, 0.5, x, t * t / (df + t * t))
+
+
+def _t_pdf(t: float, df: float) -> float:
+    return math.exp(
+        math.lgamma((df + 1) / 2)
+        - math.lgamma(df / 2)
+        - 0.5 * math.log(df * math.pi)
+        - (df + 1) / 2 * math.log1p(t * t / df)
+    )
+
+
+def _cornish_fisher(z: float, df: float) -> float:
+    """The asymptotic expansion of the t quantile in 1/df (Abramowitz & Stegun 26.7.5)."""
+    z2 = z * z
+    g1 = (z2 + 1) * z / 4
+    g2 = ((5 * z2 + 16) * z2 + 3) * z / 96
+    g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384
+    g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160
+    return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The p-quantile of Student's t with `df` (> 0, not necessarily whole) degrees of freedom."""
+    if not (0.0 < p < 1.0) or not (df > 0) or math.isnan(df):
+        raise ValueError(f"t_quantile needs 0 < p < 1 and df > 0, got p={p}, df={df}")
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+    if p == 0.5:
+        return 0.0
+    if df == 1:
+        return math.tan(math.pi * (p - 0.5))
+    if df == 2:
+        return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(p)
+    if math.isinf(df) or df >= 1000:  # the expansion's next term is below 1e-14 there
+        return _cornish_fisher(z, df) if math.isfinite(df) else z
+    target = 1.0 - p
+    guess = _cornish_fisher(z, df) if df >= 3 else z * 2
+    lo, hi = 0.0, max(guess, 1.0)
+    while t_sf(hi, df) > target:
+        lo, hi = hi, hi * 2
+    t = min(max(guess, lo), hi)
+    for _ in range(200):
+        excess = t_sf(t, df) - target  # decreasing in t
+        if excess > 0:
+            lo = t
+        else:
+            hi = t
+        step = excess / _t_pdf(t, df)
+        new = t + step
+        if not (lo < new < hi):
+            new = (lo + hi) / 2
+        if abs(new - t) <= 1e-14 * max(1.0, t):
+            return new
+        t = new
+    return t
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+class Summary:
+    """Running count, mean, sd, min and max of a stream of values (Welford), in O(1) memory."""
+
+    __slots__ = ("_m2", "high", "low", "mean", "n")
+
+    def __init__(self, values: Any = ()) -> None:
+        self.n = 0
+        self.mean = 0.0
+        self._m2 = 0.0
+        self.low = math.inf
+        self.high = -math.inf
+        for value in values:
+            self.add(value)
+
+    @classmethod
+    def of(cls, values: Any) -> Summary:
+        """The summary of a sequence (an array of a million values in well under a second)."""
+        summary = cls()
+        n = len(values)
+        if n:
+            mean = math.fsum(values) / n
+            summary.n, summary.mean = n, mean
+            summary._m2 = math.fsum((x - mean) ** 2 for x in values)
+            summary.low, summary.high = min(values), max(values)
+        return summary
+
+    def add(self, x: float) -> None:
+        self.n += 1
+        delta = x - self.mean
+        self.mean += delta / self.n
+        self._m2 += delta * (x - self.mean)
+        if x < self.low:
+            self.low = x
+        if x > self.high:
+            self.high = x
+
+    @property
+    def sd(self) -> float | None:
+        """The sample standard deviation (n - 1), or None below two values."""
+        if self.n < 2:
+            return None
+        return math.sqrt(max(self._m2, 0.0) / (self.n - 1))
+
+
+_NUMBER = re.compile(r"[-+]?(?P<int>\d[\d,]*)?(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[-+]?\d+))?")
+
+
+def rounding_unit(text: str | None) -> float:
+    """The rounding step of a number as printed: "6.43" -> 0.01, "2.5e-3" -> 1e-4, "90" -> 1.
+
+    The first number in the text counts ("76.2 ± 0.3" -> 0.1); no number -> 0.
+    """
+    if not text:
+        return 0.0
+    for match in _NUMBER.finditer(text.replace("−", "-")):
+        if match.group("int") is None and not match.group("frac"):
+            continue
+        decimals = len(match.group("frac") or "")
+        exponent = int(match.group("exp") or 0)
+        return 10.0 ** (exponent - decimals)
+    return 0.0
+
+
+def _printed(claim: Claim) -> str | None:
+    if claim.value_text:
+        return claim.value_text
+    if isinstance(claim.value, int | float):
+        return repr(claim.value)  # the shortest text that reads back as the stored number
+    if isinstance(claim.value, tuple):
+        return repr(claim.value[0])
+    return None
+
+
+def paper_spread(claim: Claim) -> tuple[float, int] | None:
+    """(s_c, n_c) when the paper gives an sd over n_c >= 2 runs; a bare sd enters no formula."""
+    agg = claim.aggregation
+    if agg is None or agg.spread is None or agg.n is None or agg.n < 2:
+        return None
+    return float(agg.spread), int(agg.n)
+
+
+def _sign(claim: Claim) -> int:
+    return -1 if claim.direction == "lower" else 1
+
+
+def _gap_of(claim: Claim, mean: float) -> float:
+    """d = g * (mean - c), measured to the nearer end of a range and 0 inside it."""
+    value = claim.value
+    if isinstance(value, tuple):
+        lo, hi = value
+        raw = mean - hi if mean > hi else (mean - lo if mean < lo else 0.0)
+    else:
+        raw = mean - float(value)  # type: ignore[arg-type]
+    return _sign(claim) * raw + 0.0  # + 0.0 turns -0.0 into 0.0 for display and JSON
+
+
+# ----------------------------------------------------------------------------- interval
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The 95% interval of the gap and what went into it."""
+
+    gap: float
+    low: float
+    high: float
+    se: float
+    df: float | None  # None when the interval rests on the rounding term alone
+    assumed_noise: bool
+
+
+def _terms(
+    n: int, sd: float | None, spread: tuple[float, int] | None
+) -> tuple[float, float | None, float, float | None, bool] | None:
+    """(a, nu_a, b, nu_b, assumed_noise) or None when no interval can be formed."""
+    b, nu_b = (spread[0] ** 2 / spread[1], spread[1] - 1.0) if spread else (0.0, None)
+    if n >= 2 and sd is not None:
+        return sd * sd / n, n - 1.0, b, nu_b, False
+    if n == 1 and spread:
+        return spread[0] ** 2, spread[1] - 1.0, b, nu_b, True
+    return None
+
+
+def interval(claim: Claim, n: int, mean: float, sd: float | None) -> Interval | None:
+    """The two-sided 95% Student-t interval of the gap d (VERDICTS.md, "Computation")."""
+    spread = paper_spread(claim)
+    terms = _terms(n, sd, spread)
+    if terms is None:
+        return None
+    a, nu_a, b, nu_b, assumed = terms
+    return _interval_from(claim, mean, a, nu_a, b, nu_b, assumed)
+
+
+def _interval_from(
+    claim: Claim,
+    mean: float,
+    a: float,
+    nu_a: float | None,
+    b: float,
+    nu_b: float | None,
+    assumed: bool,
+) -> Interval:
+    u = rounding_unit(_printed(claim))
+    se = math.sqrt(a + b + u * u / 12.0)
+    if b == 0.0:
+        df = nu_a
+    elif a == 0.0:
+        df = nu_b
+    else:
+        df = (a + b) ** 2 / (a * a / nu_a + b * b / nu_b)  # type: ignore[operator]
+    half = 0.0 if se == 0.0 else t_quantile(0.5 + CONFIDENCE / 2, df) * se  # type: ignore[arg-type]
+    gap = _gap_of(claim, mean)
+    if isinstance(claim.value, tuple):
+        # d is a monotone function of the mean: map the mean's interval through it.
+        ends = sorted((_gap_of(claim, mean - half), _gap_of(claim, mean + half)))
+        low, high = ends
+    else:
+        low, high = gap - half, gap + half
+    return Interval(gap=gap, low=low, high=high, se=se, df=df, assumed_noise=assumed)
+
+
+def _classify(low: float, high: float, delta: float) -> str:
+    if -delta <= low and high <= delta:
+        return "reproduced"
+    if low > delta:
+        return "exceeds"
+    if high < -delta:
+        return "not-reproduced"
+    return "inconclusive"
+
+
+def runs_to_settle(claim: Claim, n: int, mean: float, sd: float | None, delta: float) -> int | None:
+    """How many runs would likely settle an inconclusive claim if mean and sd stayed as they
+    are; None when no number of runs would (the paper's spread or its rounding dominates)."""
+    spread = paper_spread(claim)
+    run_sd = sd if n >= 2 else (spread[0] if spread else None)
+    if run_sd is None:
+        return None
+
+    def settles(m: int) -> bool:
+        a = run_sd * run_sd / m
+        b, nu_b = (spread[0] ** 2 / spread[1], spread[1] - 1.0) if spread else (0.0, None)
+        iv = _interval_from(claim, mean, a, m - 1.0, b, nu_b, False)
+        return _classify(iv.low, iv.high, delta) != "inconclusive"
+
+    if not settles(MAX_RUNS_TO_SETTLE):
+        return None
+    lo, hi = max(n, 1), MAX_RUNS_TO_SETTLE  # settles(hi) holds; the half-width shrinks with m
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if settles(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+# ----------------------------------------------------------------------------- tolerance
+
+_ACCURACY_WORDS = ("accuracy", "error", "acc", "err", "top-1", "top-5", "precision", "recall")
+# A test-set size is read only where the text plainly gives one: "test (10,000)", "(10k)",
+# "50,000 images". A bare number could be anything ("ResNet-110").
+_SIZE = re.compile(
+    r"(?:\(\s*(?P<paren>\d[\d,]*(?:\.\d+)?)\s*(?P<k1>k)?\s*\))"
+    r"|(?:(?<![\w.,-])(?P<count>\d[\d,]*(?:\.\d+)?)\s*(?P<k2>k)?\s+"
+    r"(?:images|items|examples|samples|sentences|pairs|digits|words|utterances|documents|"
+    r"questions|clips|videos)\b)",
+    re.IGNORECASE,
+)
+
+
+def size_in_text(claim: Claim) -> int | None:
+    """A test-set size printed in the claim's split or dataset, e.g. "test (10,000)"."""
+    for text in (claim.split, claim.dataset):
+        for match in _SIZE.finditer(text or ""):
+            number = (match.group("paren") or match.group("count")).replace(",", "")
+            size = float(number) * (1000 if match.group("k1") or match.group("k2") else 1)
+            if size >= 1 and size.is_integer():
+                return int(size)
+    return None
+
+
+def binomial_tolerance(claim: Claim, size: int) -> float | None:
+    """Twice the binomial standard error of a rate, in the claim's unit (points when in %)."""
+    if not isinstance(claim.value, int | float) or size < 1:
+        return None
+    scale = 100.0 if claim.unit == "%" else 1.0
+    p = float(claim.value) / scale
+    if not 0.0 <= p <= 1.0:
+        return None
+    return 2.0 * math.sqrt(p * (1.0 - p) / size) * scale
+
+
+def suggest_tolerance(claim: Claim, test_size: int | None = None) -> dict[str, Any]:
+    """A suggested delta with its origin, or value None and what is missing; and the command."""
+    command = f'starter claim tolerance {claim.id} VALUE --origin "why this value"'
+    agg = claim.aggregation
+    if agg is not None and agg.spread:
+        runs = f" over {agg.n} runs" if agg.n else ""
+        value = float(agg.spread)
+        origin = f"the paper's sd{runs}"
+        return _suggestion(claim, value, origin)
+    is_rate = claim.unit == "%" or any(w in claim.metric.lower() for w in _ACCURACY_WORDS)
+    size = test_size or size_in_text(claim)
+    if is_rate and size:
+        value = binomial_tolerance(claim, size)
+        if value is not None and value > 0:
+            return _suggestion(claim, value, f"2 binomial SE on {size:,} items")
+    if is_rate:
+        missing = (
+            "no sd in the paper and no test-set size: give one with "
+            f"`starter claim tolerance {claim.id} --test-size N`, or choose a value"
+        )
+    else:
+        missing = "no sd in the paper and not a rate: choose a value and say why"
+    return {"value": None, "origin": missing, "command": command}
+
+
+def _suggestion(claim: Claim, value: float, origin: str) -> dict[str, Any]:
+    shown = f"{value:.3g}"
+    return {
+        "value": value,
+        "origin": origin,
+        "command": f'starter claim tolerance {claim.id} {shown} --origin "{origin}"',
+    }
+
+
+# ----------------------------------------------------------------------------- the verdict
+
+
+def judge(
+    claim: Claim,
+    counted: Summary,
+    deviating: Summary | None = None,
+    test_size: int | None = None,
+) -> ClaimStatus:
+    """The verdict of VERDICTS.md for one claim: the first rule that applies."""
+    deviating = deviating or Summary()
+    notes: list[str] = []
+    base: dict[str, Any] = {
+        "id": claim.id,
+        "metric": claim.metric,
+        "reported": claim.value,
+        "reported_text": claim.value_text or (None if claim.value is None else claim.display_value),
+        "unit": claim.unit,
+        "direction": claim.direction,
+        "tolerance": claim.tolerance,
+        "tolerance_origin": claim.tolerance_origin,
+        "central": claim.central,
+        "source": claim.source,
+        "ci95": None,
+    }
+    if claim.is_qualitative:
+        # A qualitative claim can never receive a number, so "pending" would never end.
+        return _status(base, counted, "not-judged", notes)
+    if counted.n == 0 and deviating.n == 0:
+        return _status(base, counted, "pending", notes)
+    if claim.is_fact:
+        return _status(base, counted if counted.n else deviating, "not-judged", notes)
+    if counted.n == 0:
+        return _status(base, deviating, "not-comparable", notes)
+    if claim.aggregation is not None and claim.aggregation.kind == "best":
+        notes.append("biased comparison: best of n")
+    if deviating.n:
+        notes.append(f"{deviating.n} deviating run{'s' if deviating.n != 1 else ''} shown apart")
+    mean, sd = counted.mean, counted.sd
+    iv = interval(claim, counted.n, mean, sd)
+    gap = _gap_of(claim, mean)
+    if iv is not None and iv.assumed_noise:
+        notes.append("assumed noise")
+    if counted.n == 1:
+        notes.insert(0, "1 run")
+    extra: dict[str, Any] = {"gap": gap}
+    if iv is not None:
+        base["ci95"] = (iv.low, iv.high)
+    delta = claim.tolerance
+    if delta is None:
+        extra["suggested_tolerance"] = suggest_tolerance(claim, test_size)
+        return _status(base, counted, "needs-tolerance", notes, **extra)
+    if iv is None:  # a single run and no spread in the paper
+        detail = "consistent" if abs(gap) <= delta else ("better" if gap > 0 else "worse")
+        return _status(base, counted, "indicative", notes, detail=detail, **extra)
+    verdict = _classify(iv.low, iv.high, delta)
+    if verdict == "inconclusive":
+        extra["runs_to_settle"] = runs_to_settle(claim, counted.n, mean, sd, delta)
+        if extra["runs_to_settle"] is None:
+            notes.append("more runs cannot settle it")
+    return _status(base, counted, verdict, notes, **extra)
+
+
+def _status(
+    base: dict[str, Any], stats: Summary, verdict: str, notes: list[str], **extra: Any
+) -> ClaimStatus:
+    best = None
+    if stats.n and base["direction"]:
+        best = stats.low if base["direction"] == "lower" else stats.high
+    return ClaimStatus(
+        **base,
+        n=stats.n,
+        mean=stats.mean if stats.n else None,
+        sd=stats.sd,
+        best=best,
+        verdict=verdict,  # type: ignore[arg-type]
+        notes=tuple(notes),
+        **extra,
+    )
+
+
+def expected_outside(judged: int) -> float:
+    """How many of `judged` 95% intervals would miss by chance alone."""
+    return judged * (1.0 - CONFIDENCE)
