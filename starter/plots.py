@@ -1,0 +1,142 @@
+"""One chart per numeric claim with runs, drawn with matplotlib (imported only here)."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from starter.models import ClaimStatus
+
+INSTALL_HINT = "pip install 'starter[plots]'"
+
+# Neutral colours: a verdict is read from the table, never from a green or red chart.
+INK, RUNS, MEAN, BAND, EXTENSION = "#222222", "#1f5fa8", "#111111", "#d9d9d9", "#8a5a00"
+
+
+def missing() -> str | None:
+    """Why plots cannot be drawn here, or None when matplotlib is importable."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return f"plots left out: matplotlib is not installed ({INSTALL_HINT})"
+    return None
+
+
+def plottable(claims: Iterable[ClaimStatus]) -> list[ClaimStatus]:
+    """Numeric claims that have values to show."""
+    return [
+        c
+        for c in claims
+        if c.reported is not None and (c.values or c.extension_values or c.deviating_values)
+    ]
+
+
+def file_name(claim_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", claim_id).strip("-.") or "claim"
+
+
+def claim_figure(claim: ClaimStatus, fmt: str = "svg") -> bytes:
+    """The chart of one claim as SVG or PNG bytes; the same input gives the same bytes."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    settings = {
+        "svg.hashsalt": "starter",
+        "svg.fonttype": "none",  # text stays text: smaller, searchable, stable across fonts
+        "font.size": 9,
+        "font.family": "DejaVu Sans",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.spines.left": False,
+    }
+    with matplotlib.rc_context(settings):
+        figure = Figure(figsize=(6.4, 1.2 + 0.45 * len(_rows(claim))), layout="constrained")
+        _draw(figure.add_subplot(), claim)
+        buffer = io.BytesIO()
+        metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
+        figure.savefig(buffer, format=fmt, metadata=metadata, dpi=144, facecolor="white")
+    return buffer.getvalue()
+
+
+def _rows(claim: ClaimStatus) -> list[tuple[str, tuple[float, ...], str]]:
+    rows = []
+    if claim.values:
+        rows.append((f"runs (n={len(claim.values)})", claim.values, RUNS))
+    if claim.deviating_values:
+        rows.append((f"deviating (n={len(claim.deviating_values)})", claim.deviating_values, INK))
+    if claim.extension_values:
+        rows.append(
+            (f"extension (n={len(claim.extension_values)})", claim.extension_values, EXTENSION)
+        )
+    return rows
+
+
+def _draw(ax: Any, claim: ClaimStatus) -> None:
+    rows = _rows(claim)
+    unit = f" {claim.unit}" if claim.unit and len(claim.unit) <= 12 else ""
+    labels = []
+    y = len(rows)
+    # The mean and its interval sit in the top row, labelled on the axis itself.
+    if claim.mean is not None:
+        labels.append((y, "mean, 95% interval"))
+        if claim.ci95 is not None:
+            half = (claim.ci95[1] - claim.ci95[0]) / 2
+            ax.errorbar(
+                [claim.mean], [y], xerr=[[half], [half]], fmt="D", color=MEAN, capsize=4, ms=5
+            )
+        else:
+            ax.plot([claim.mean], [y], "D", color=MEAN, ms=5)
+    for index, (label, values, colour) in enumerate(rows):
+        row = len(rows) - 1 - index
+        labels.append((row, label))
+        # Spread repeated values a little so every run stays visible; no randomness.
+        offsets = [((i % 5) - 2) * 0.06 for i in range(len(values))]
+        ax.scatter(values, [row + o for o in offsets], s=22, color=colour, alpha=0.85, zorder=3)
+    top = len(rows) + 0.6
+    _draw_reported(ax, claim, top, unit)
+    ax.set_yticks([r for r, _ in labels], [text for _, text in labels])
+    ax.set_ylim(-0.6, top + 1.1)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#eeeeee", zorder=0)
+    ax.set_axisbelow(True)
+    better = {"higher": "higher is better →", "lower": "← lower is better"}.get(
+        claim.direction or "", ""
+    )
+    ax.set_xlabel(f"{claim.metric}{unit}" + (f"   ({better})" if better else ""))
+    ax.set_title(claim.id, loc="left", fontsize=10, fontweight="bold", color=INK)
+
+
+def _draw_reported(ax: Any, claim: ClaimStatus, top: float, unit: str) -> None:
+    reported = claim.reported
+    low, high = reported if isinstance(reported, tuple) else (reported, reported)
+    text = claim.reported_text or f"{reported}"
+    centre = (low + high) / 2
+    if claim.tolerance is not None:
+        ax.axvspan(low - claim.tolerance, high + claim.tolerance, color=BAND, alpha=0.6, lw=0)
+        ax.text(
+            centre,
+            top + 0.2,
+            f"tolerance ±{claim.tolerance:.4g}",
+            ha="center",
+            va="center",
+            color="#444444",
+            fontsize=8,
+            bbox={"fc": "white", "ec": "none", "pad": 1},
+        )
+    if low == high:
+        ax.axvline(low, color=INK, lw=1.2, ls="--")
+    else:
+        ax.axvspan(low, high, color="#9e9e9e", alpha=0.5, lw=0)
+    ax.text(
+        centre,
+        top + 0.75,
+        f"paper {text}{unit}",
+        ha="center",
+        va="center",
+        color=INK,
+        fontsize=8,
+        fontweight="bold",
+        bbox={"fc": "white", "ec": "none", "pad": 1},
+    )

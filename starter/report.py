@@ -1,0 +1,682 @@
+"""The contribution report: one model built from `starter status`'s numbers, git history and
+the checklist, rendered as Markdown, HTML or JSON through the templates in templates/report/."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from starter.errors import InputError, NotFoundError, SetupError
+from starter.models import ClaimStatus, Paper, Run, to_plain
+
+SCHEMA = 1
+FORMATS = ("md", "html", "json")
+DEFAULT_OUTPUT = {
+    "md": "report/REPORT.md",
+    "html": "report/report.html",
+    "json": "report/report.json",
+}
+
+# Sections of the claims table, in this order: what was not reproduced comes first and gets
+# the same kind of heading and table as what was.
+GROUPS = (
+    ("Not reproduced", ("not-reproduced",)),
+    ("Better than the paper: a finding to explain", ("exceeds",)),
+    ("Inconclusive", ("inconclusive",)),
+    ("Reproduced", ("reproduced",)),
+    ("Waiting for a tolerance or more runs", ("needs-tolerance", "indicative", "not-comparable")),
+    ("No runs yet", ("pending",)),
+    ("Not judged: qualitative claims and facts", ("not-judged",)),
+)
+VERDICT_ORDER = tuple(v for _, verdicts in GROUPS for v in verdicts)
+VERDICT_WORDS = {
+    "not-reproduced": "not reproduced",
+    "exceeds": "exceeds the paper",
+    "inconclusive": "inconclusive",
+    "reproduced": "reproduced",
+    "needs-tolerance": "needs a tolerance",
+    "indicative": "indicative (1 run)",
+    "not-comparable": "not comparable",
+    "pending": "no runs yet",
+    "not-judged": "not judged",
+}
+OUTSIDE = ("not-reproduced", "exceeds")
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def _decimals(text: str | None) -> int | None:
+    """Decimals as printed: "5.0" -> 1, "2.5e-3" -> 4, "90" -> 0; None when unknown."""
+    if not text:
+        return None
+    try:
+        exponent = Decimal(text.strip().replace("%", "")).as_tuple().exponent
+    except InvalidOperation:
+        return None
+    return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+def number(value: float | None, decimals: int | None, sign: bool = False) -> str:
+    """A result shown one decimal finer than the paper printed it (full precision in JSON)."""
+    if value is None:
+        return "–"
+    if decimals is None:
+        text = f"{value:+.4g}" if sign else f"{value:.4g}"
+    else:
+        text = f"{value:+.{decimals + 1}f}" if sign else f"{value:.{decimals + 1}f}"
+    return text.replace("-", "−")
+
+
+def _display(claim: ClaimStatus, unit_suffix: bool = False) -> dict[str, str]:
+    places = _decimals(claim.reported_text)
+    if places is None and isinstance(claim.reported, int | float):
+        places = _decimals(repr(float(claim.reported)))
+    unit = f" {claim.unit}" if unit_suffix and claim.unit else ""
+    if claim.reported is None:
+        reported = "(qualitative)"
+    elif claim.reported_text:
+        reported = claim.reported_text
+    elif isinstance(claim.reported, tuple):
+        reported = f"{claim.reported[0]:g}–{claim.reported[1]:g}"
+    else:
+        reported = f"{claim.reported:g}"
+    ours = "–"
+    if claim.mean is not None:
+        ours = number(claim.mean, places)
+        if claim.sd is not None and claim.n > 1:
+            ours += f" ± {number(claim.sd, places)}"
+    gap = "–"
+    if claim.ci95 is not None:
+        gap = f"[{number(claim.ci95[0], places, True)}, {number(claim.ci95[1], places, True)}]"
+    tolerance = _tolerance_text(claim.tolerance)
+    verdict = VERDICT_WORDS.get(claim.verdict, claim.verdict)
+    if claim.detail and claim.verdict == "indicative":
+        verdict = f"indicative: {claim.detail} (1 run)"
+    return {
+        "reported": reported + unit,
+        "ours": ours,
+        "gap_ci": gap,
+        "best": number(claim.best, places),
+        "tolerance": tolerance,
+        "verdict": verdict,
+    }
+
+
+def sentence(claim: ClaimStatus) -> str:
+    """One sentence saying where a claim stands, with the numbers behind the verdict."""
+    shown = _display(claim)
+    paper = f"paper: {shown['reported']}{' ' + claim.unit if claim.unit else ''}"
+    if claim.reported is None:
+        paper = "qualitative"
+    if claim.source:
+        paper += f", {claim.source}"
+    what = f"{claim.metric} ({paper})"
+    runs = f"{claim.n} run{'s' if claim.n != 1 else ''} give{'s' if claim.n == 1 else ''}"
+    measured = f"{runs} {shown['ours']}"
+    verdict = claim.verdict
+    if verdict == "pending":
+        return f"{claim.id}, {what}: no runs yet."
+    if verdict == "not-judged":
+        kind = "a qualitative claim" if claim.reported is None else "a fact with no better or worse"
+        return f"{claim.id}, {what}: not judged, {kind}."
+    if verdict == "not-comparable":
+        shown_runs = f" ({measured})" if claim.n else ""
+        return f"{claim.id}, {what}: not comparable; every run declares a deviation{shown_runs}."
+    if verdict == "needs-tolerance":
+        hint = ""
+        suggested = (claim.suggested_tolerance or {}).get("value")
+        if isinstance(suggested, int | float):
+            hint = f" (suggested ±{suggested:.2g})"
+        return f"{claim.id}, {what}: needs a tolerance{hint}; {measured}."
+    if verdict == "indicative":
+        return f"{claim.id}, {what}: indicative, {claim.detail or 'one run'}; {measured}."
+    band = f"the tolerance {shown['tolerance']}"
+    interval = f"the 95% interval of the gap, {shown['gap_ci']}"
+    if verdict == "reproduced":
+        return f"{claim.id}, {what}: reproduced; {measured}, and {interval}, lies inside {band}."
+    if verdict == "not-reproduced":
+        return (
+            f"{claim.id}, {what}: not reproduced; {measured}, worse than the paper: "
+            f"{interval}, lies below {band}."
+        )
+    if verdict == "exceeds":
+        return (
+            f"{claim.id}, {what}: exceeds the paper; {measured}, and {interval}, lies above "
+            f"{band}: a difference to explain, not a success."
+        )
+    settle = ""
+    if claim.runs_to_settle:
+        settle = f"; about {claim.runs_to_settle} runs would likely settle it"
+    return f"{claim.id}, {what}: inconclusive; {measured}, and {interval}, crosses {band}{settle}."
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def build(
+    status: Any,
+    history: Any,
+    checklist: Sequence[Any],
+    *,
+    bibtex: str | None = None,
+    citation_cff: str | None = None,
+    notes: Sequence[str] = (),
+    generated: datetime | None = None,
+) -> dict[str, Any]:
+    """The report as plain data: what the JSON holds and both templates show."""
+    from starter import __version__
+
+    claims = list(status.claims)
+    runs: list[Run] = list(status.runs)
+    first_result = _first_result_times(runs)
+    claim_rows = [_claim_row(c, history, runs, first_result) for c in claims]
+    counts = {v: status.counts.get(v, 0) for v in VERDICT_ORDER if status.counts.get(v, 0)}
+    counts.update({v: n for v, n in status.counts.items() if v not in counts and n})
+    judged = sum(
+        counts.get(v, 0) for v in ("reproduced", "exceeds", "not-reproduced", "inconclusive")
+    )
+    by_id = {row["id"]: row for row in claim_rows}
+    groups = []
+    for title, verdicts in GROUPS:
+        rows = [by_id[c.id] for c in claims if c.verdict in verdicts]
+        if rows:
+            groups.append(
+                {
+                    "title": title,
+                    "verdicts": list(verdicts),
+                    "claims": [r["id"] for r in rows],
+                    "notes": [line for r in rows for line in _claim_notes(r)],
+                }
+            )
+    counted_runs = [r for r in runs if not r.failed]
+    headline = {
+        "central": [sentence(c) for c in claims if c.central],
+        "counts": counts,
+        "count_list": [
+            {"verdict": v, "n": n, "words": VERDICT_WORDS.get(v, v)} for v, n in counts.items()
+        ],
+        "counts_text": ", ".join(f"{n} {VERDICT_WORDS.get(v, v)}" for v, n in counts.items()),
+        "claims": len(claims),
+        "judged": judged,
+        "outside": sum(counts.get(v, 0) for v in OUTSIDE),
+        "expected_outside": round(float(status.expected_outside), 2),
+        "runs": len(runs),
+        "no_runs": not counted_runs,
+    }
+    return {
+        "schema": SCHEMA,
+        "generated": _generated(generated),
+        "starter_version": __version__,
+        "paper": _paper(status.paper),
+        "headline": headline,
+        "claims": claim_rows,
+        "groups": groups,
+        "tolerance_events": _tolerance_events(status.tolerance_events, history, runs, first_result),
+        "runs": _runs(runs),
+        "environment": environment(runs),
+        "work": history.to_json(),
+        "checklist": [to_plain(item) for item in checklist],
+        "bibtex": bibtex,
+        "citation_cff": citation_cff,
+        "problems": list(status.problems),
+        "notes": list(notes),
+    }
+
+
+def _generated(moment: datetime | None) -> str:
+    # SOURCE_DATE_EPOCH is the reproducible-builds convention for a fixed "now".
+    if moment is None and (epoch := os.environ.get("SOURCE_DATE_EPOCH", "").strip()).isdigit():
+        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+    moment = moment or datetime.now(tz=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _paper(paper: Paper) -> dict[str, Any]:
+    venue = paper.venue.citation() if paper.venue else ""
+    authors = ", ".join(paper.authors) or "Unknown authors"
+    citation = f"{authors} ({paper.year or 'n.d.'}). {paper.title}."
+    if venue:
+        citation += f" {venue}."
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "short_authors": paper.short_authors(),
+        "year": paper.year,
+        "venue": venue or None,
+        "doi": paper.doi,
+        "arxiv_id": paper.arxiv_id,
+        "link": paper.link,
+        "code_url": paper.code_url,
+        "citation": citation,
+    }
+
+
+def _claim_notes(row: dict[str, Any]) -> list[str]:
+    """What the table cannot hold: status's notes and the runs shown apart, with values."""
+    lines = [f"{row['id']}: {note}" for note in row["notes"]]
+    if row["extension_values"]:
+        values = ", ".join(repr(v) for v in row["extension_values"])
+        lines.append(f"{row['id']}: extension values (never counted): {values}")
+    if row["deviating_values"]:
+        values = ", ".join(repr(v) for v in row["deviating_values"])
+        lines.append(f"{row['id']}: deviating values (never pooled): {values}")
+    return lines
+
+
+def _first_result_times(runs: list[Run]) -> dict[str, str]:
+    first: dict[str, str] = {}
+    for run in sorted(runs, key=lambda r: r.time):
+        if run.failed or run.kind != "reproduction":
+            continue
+        for claim_id in run.metrics:
+            first.setdefault(claim_id, run.time)
+    return first
+
+
+def _commit_near(time: str, history: Any, runs: list[Run]) -> dict[str, str] | None:
+    """Where a tolerance change landed: the paper.toml commit after it, else the next run's."""
+    sha = history.commit_after(time) if history.available else None
+    if sha:
+        return {"commit": sha, "via": "paper.toml"}
+    later = [
+        r for r in sorted(runs, key=lambda r: r.time) if r.time >= time and r.git.get("commit")
+    ]
+    if later:
+        return {"commit": later[0].git["commit"], "via": f"run {later[0].id}"}
+    return None
+
+
+def _claim_row(
+    claim: ClaimStatus, history: Any, runs: list[Run], first_result: dict[str, str]
+) -> dict[str, Any]:
+    row = to_plain(claim)
+    row["qualitative"] = claim.reported is None
+    row["display"] = _display(claim)
+    row["sentence"] = sentence(claim)
+    row["tolerance_commit"] = None
+    if claim.tolerance_set_late and claim.tolerance_changed_at:
+        row["tolerance_commit"] = _commit_near(claim.tolerance_changed_at, history, runs)
+    row["first_result"] = first_result.get(claim.id)
+    return row
+
+
+def _tolerance_events(
+    events: Sequence[dict[str, Any]], history: Any, runs: list[Run], first: dict[str, str]
+) -> list[dict[str, Any]]:
+    rows = []
+    for event in events:
+        time = str(event.get("time") or "")
+        claim_id = event.get("claim")
+        late = bool(time and claim_id in first and first[claim_id] < time)
+        rows.append(
+            {
+                **event,
+                "late": late,
+                "value_display": _tolerance_text(event.get("value")),
+                "commit": _commit_near(time, history, runs) if time else None,
+            }
+        )
+    return rows
+
+
+def _tolerance_text(value: Any) -> str:
+    return f"±{value:.4g}" if isinstance(value, int | float) else "–"
+
+
+def _short(sha: str | None) -> str:
+    return sha[:8] if sha else "–"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _run_row(run: Run) -> dict[str, Any]:
+    row = to_plain(run)
+    commit = _short(run.git.get("commit"))
+    if run.git.get("dirty"):
+        commit += " (dirty)"
+    env = run.env or {}
+    row["display"] = {
+        "commit": commit,
+        "seed": "–" if run.seed is None else str(run.seed),
+        "params": ", ".join(f"{k}={v}" for k, v in sorted(run.params.items())) or "–",
+        "metrics": ", ".join(f"{k}={v!r}" for k, v in run.metrics.items()) or "–",
+        "duration": _duration(run.duration),
+        "environment": " · ".join(_env_text(env[k]) for k in ("python", "os", "gpu") if env.get(k))
+        or "–",
+        "status": "failed" if run.failed else "ok",
+    }
+    return row
+
+
+def _runs(runs: list[Run]) -> dict[str, Any]:
+    reproduction = [_run_row(r) for r in runs if r.kind != "extension"]
+    extension = [_run_row(r) for r in runs if r.kind == "extension"]
+    return {
+        "total": len(runs),
+        "reproduction": reproduction,
+        "extension": extension,
+        "failed": sum(1 for r in runs if r.failed),
+        "dirty": sum(1 for r in runs if r.git.get("dirty")),
+    }
+
+
+def _env_text(value: Any) -> str:
+    """An environment value as text: a list of GPUs becomes "A100, A100"."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _packages(env: dict[str, Any]) -> dict[str, str]:
+    packages = env.get("packages") or {}
+    if isinstance(packages, dict):
+        return {str(k): str(v) for k, v in packages.items()}
+    if isinstance(packages, list):  # ["torch==2.3.0", ...]
+        pairs = (str(p).partition("==") for p in packages)
+        return {name: version for name, _, version in pairs}
+    return {}
+
+
+def environment(runs: Sequence[Run]) -> dict[str, Any]:
+    """What the runs ran on, each value with how many runs, and where runs disagree."""
+    keys = ("python", "os", "cpu", "gpu")
+    values: dict[str, dict[str, int]] = {k: {} for k in keys}
+    packages: dict[str, dict[str, int]] = {}
+    hosts: set[str] = set()
+    recorded = [r for r in runs if r.env]
+    for run in recorded:
+        for key in keys:
+            if run.env.get(key):
+                text = _env_text(run.env[key])
+                values[key][text] = values[key].get(text, 0) + 1
+        for name, version in _packages(run.env).items():
+            packages.setdefault(name, {})
+            packages[name][version] = packages[name].get(version, 0) + 1
+        if run.env.get("host"):
+            hosts.add(str(run.env["host"]))
+    rows = [{"name": k, "values": values[k]} for k in keys if values[k]]
+    rows += [{"name": name, "values": packages[name]} for name in sorted(packages)]
+    for row in rows:
+        row["disagree"] = len(row["values"]) > 1
+        row["display"] = "; ".join(
+            f"{value} ({count} run{'s' if count != 1 else ''})" if row["disagree"] else value
+            for value, count in sorted(row["values"].items())
+        )
+    return {
+        "runs_with_environment": len(recorded),
+        "hosts": len(hosts),  # how many machines, never their names
+        "entries": rows,
+        "disagreements": [row["name"] for row in rows if row["disagree"]],
+    }
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def _environment(root: Path | None, autoescape: bool) -> Any:
+    import jinja2
+
+    from starter.resources import templates_dir
+
+    # A repository may restyle its report: its own templates/report/ comes first.
+    folders = [templates_dir() / "report"]
+    if root is not None and (root / "templates" / "report").is_dir():
+        folders.insert(0, root / "templates" / "report")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = _cell
+    env.filters["date"] = lambda text: (text or "–")[:10]
+    env.filters["short"] = _short
+    return env
+
+
+def _cell(value: Any) -> str:
+    """Text that stays inside one Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(
+    model: dict[str, Any], root: Path | None = None, plots: dict[str, str] | None = None
+) -> str:
+    """`plots` maps claim ids to image paths relative to the Markdown file."""
+    env = _environment(root, autoescape=False)
+    return _render(env, "report.md.j2", r=model, by_id=_by_id(model), plots=plots or {})
+
+
+def render_html(
+    model: dict[str, Any], root: Path | None = None, svgs: dict[str, str] | None = None
+) -> str:
+    """One self-contained page; `svgs` maps claim ids to inline SVG markup."""
+    from markupsafe import Markup
+
+    env = _environment(root, autoescape=True)
+    inline = {k: Markup(_strip_prolog(v)) for k, v in (svgs or {}).items()}
+    return _render(env, "report.html.j2", r=model, by_id=_by_id(model), svgs=inline)
+
+
+def render_json(model: dict[str, Any]) -> str:
+    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_readme_section(
+    model: dict[str, Any], root: Path | None = None, report: str | None = None
+) -> str:
+    """The compact table and badge that go between the README's markers."""
+    from starter.readme import BADGE_PATH, badge_counts
+
+    reproduced, judgeable = badge_counts(model["claims"])
+    env = _environment(root, autoescape=False)
+    return _render(
+        env,
+        "readme.md.j2",
+        r=model,
+        by_id=_by_id(model),
+        badge=BADGE_PATH,
+        badge_text=f"reproduced {reproduced}/{judgeable}",
+        report=report,
+    )
+
+
+def _render(env: Any, name: str, **context: Any) -> str:
+    """Render one template; a broken (restyled) template is the user's to fix, not a crash."""
+    import jinja2
+
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(
+            f"report template {exc.filename or name} line {exc.lineno}: {exc.message}; fix it "
+            "or delete it to use starter's own"
+        ) from None
+    except jinja2.TemplateError as exc:
+        where = getattr(env.loader, "searchpath", [""])
+        raise InputError(
+            f"report template {name} (looked in {', '.join(where)}): {exc}; fix it or delete "
+            "your copy to use starter's own"
+        ) from None
+
+
+def _by_id(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in model["claims"]}
+
+
+def _strip_prolog(svg: str) -> str:
+    """Inline SVG starts at <svg>: drop the XML declaration and DOCTYPE of a file."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `starter report` did: the report text when it went to stdout, the files written."""
+
+    format: str
+    output: Path | None  # None: the report went to stdout as `text`
+    text: str | None
+    written: tuple[Path, ...]
+    readme: tuple[Path, ...]  # README.md and the badge, when --readme changed them
+    warnings: tuple[str, ...]
+
+
+def infer_format(fmt: str | None, output: str | None) -> str:
+    if fmt:
+        if fmt not in FORMATS:
+            raise InputError(f"unknown report format {fmt!r}; use one of: {', '.join(FORMATS)}")
+        return fmt
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    return {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
+
+
+def generate(
+    root: Path, fmt: str | None = None, output: str | None = None, readme: bool = False
+) -> Outcome:
+    """Compute the status at `root`, build the report and write it (and the README section)."""
+    from starter import checklist, history, plots, status
+
+    fmt = infer_format(fmt, output)
+    root = Path(root)
+    if readme:
+        _check_readme(root)  # before anything is written: all or nothing
+    report_status = status.compute(root)
+    work = history.collect(root)
+    items = checklist.check(root, work.files, report_status.runs)
+    warnings: list[str] = []
+    target = None if output == "-" else Path(output) if output else root / DEFAULT_OUTPUT[fmt]
+    if target is not None and target.is_dir():
+        target = target / Path(DEFAULT_OUTPUT[fmt]).name
+
+    drawable = plots.plottable(report_status.claims)
+    plots_missing = plots.missing() if drawable and fmt != "json" else None
+    if plots_missing:
+        warnings.append(plots_missing)
+    elif drawable and fmt == "md" and target is None:
+        warnings.append("plots left out: they are written beside a Markdown file; use --output")
+
+    notes = list(warnings)
+    if report_status.unclaimed_metrics:
+        names = ", ".join(
+            f"{k} ({n} runs)" for k, n in sorted(report_status.unclaimed_metrics.items())
+        )
+        notes.append(f"metrics recorded for no claim: {names}")
+    model = build(
+        report_status,
+        work,
+        items,
+        bibtex=_bibtex(report_status.paper),
+        citation_cff=_read_optional(root / "CITATION.cff"),
+        notes=notes,
+    )
+
+    try:
+        written, text = _write(fmt, model, root, target, [] if plots_missing else drawable)
+    except OSError as exc:
+        raise SetupError(
+            f"cannot write the report to {exc.filename or target}: {exc.strerror or exc}"
+        ) from None
+
+    changed: tuple[Path, ...] = ()
+    if readme:
+        changed = update_readme(root, model)
+    return Outcome(
+        format=fmt,
+        output=target,
+        text=text if target is None else None,
+        written=tuple(written),
+        readme=changed,
+        warnings=tuple(warnings),
+    )
+
+
+def _write(
+    fmt: str, model: dict[str, Any], root: Path, target: Path | None, drawable: list[ClaimStatus]
+) -> tuple[list[Path], str]:
+    """Render and write one format; plots go beside a Markdown file, inline into HTML."""
+    from starter import plots
+    from starter.fsutil import atomic_write_bytes, atomic_write_text
+
+    written: list[Path] = []
+    if fmt == "json":
+        text = render_json(model)
+    elif fmt == "html":
+        svgs = {c.id: plots.claim_figure(c).decode("utf-8") for c in drawable}
+        text = render_html(model, root, svgs)
+    else:
+        links = {}
+        for claim in drawable if target is not None else []:
+            path = target.parent / "plots" / f"{plots.file_name(claim.id)}.svg"
+            atomic_write_bytes(path, plots.claim_figure(claim))
+            written.append(path)
+            links[claim.id] = f"plots/{path.name}"
+        text = render_markdown(model, root, links)
+    if target is not None:
+        atomic_write_text(target, text)
+        written.insert(0, target)
+    return written, text
+
+
+def update_readme(root: Path, model: dict[str, Any]) -> tuple[Path, ...]:
+    """Rewrite the README's results section and the badge from `model`; idempotent."""
+    from starter import readme
+
+    link = DEFAULT_OUTPUT["md"] if (root / DEFAULT_OUTPUT["md"]).exists() else None
+    section = render_readme_section(model, root, report=link)
+    reproduced, judgeable = readme.badge_counts(model["claims"])
+    badge = readme.badge_svg(reproduced, judgeable, model["headline"]["judged"])
+    return tuple(readme.update(root, section, badge))
+
+
+def _check_readme(root: Path) -> None:
+    from starter.readme import BEGIN, END, replace_section
+
+    path = root / "README.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(
+            f"no README.md in {root}; create one with the lines {BEGIN} and {END} in it"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    replace_section(text, "", "README.md")
+
+
+def _bibtex(paper: Paper) -> str | None:
+    try:
+        from starter.bibtex import paper_bibtex
+    except ImportError:  # the module ships with the scaffold; a report does not need it
+        return None
+    return paper_bibtex(paper)
+
+
+def _read_optional(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
