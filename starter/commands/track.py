@@ -520,37 +520,47 @@ def _print_status(report: Any, claims: list[Any]) -> None:
         out.print(escape(title))
         warn('no claims yet; add one: starter claim add "top-1 error" 23.6 --unit %')
         return
-    table = Table(title=escape(title), box=None, pad_edge=False, header_style="bold")
+    table = Table(
+        title=escape(title), box=None, pad_edge=False, header_style="bold", collapse_padding=True
+    )
     for column, justify in (
         ("claim", "left"),
-        ("reported", "right"),
+        ("verdict", "left"),
+        ("paper", "right"),
         ("n", "right"),
         ("mean ± sd", "right"),
-        ("gap (95%)", "right"),
+        ("gap, 95% CI", "right"),
         ("best", "right"),
-        ("tolerance", "right"),
-        ("verdict", "left"),
+        ("tol.", "right"),
     ):
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        # Numbers never wrap; the claim id folds when the terminal is narrow.
+        table.add_column(
+            column,
+            justify=justify,  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=column not in ("claim", "verdict", "paper"),
+            min_width=min(12, max(len(c.id) + 2 for c in claims)) if column == "claim" else None,
+        )
     for c in claims:
-        unit = "" if not c.unit else (c.unit if c.unit == "%" else f" {c.unit}")
+        # Long units ("MSE (paper's normalization; see evidence)") stay in `starter show`.
+        unit = "" if not c.unit or len(c.unit) > 6 else (c.unit if c.unit == "%" else f" {c.unit}")
         reported = "(qualitative)" if c.reported is None else f"{c.reported_text}{unit}"
         spread = f" ± {_fmt(c.sd, 3)}" if c.sd is not None else ""
         mean = f"{_fmt(c.mean)}{spread}" if c.mean is not None else ""
         if c.ci95:
-            gap = f"{c.gap:+.3g} [{c.ci95[0]:+.3g}, {c.ci95[1]:+.3g}]"
+            gap = f"[{c.ci95[0]:+.3g}, {c.ci95[1]:+.3g}]"  # the point estimate is the mean
         else:
             gap = f"{c.gap:+.3g}" if c.gap is not None else ""
         tol = "" if c.tolerance is None else f"±{c.tolerance:g}"
         table.add_row(
             escape(f"{c.id} *" if c.central else c.id),
+            escape(_verdict_text(c)),
             escape(reported),
             str(c.n) if c.n else "",
             mean,
             gap,
             _fmt(c.best),
             tol,
-            escape(_verdict_text(c)),
         )
     out.print(table)
     for c in claims:
