@@ -26,7 +26,12 @@ class StarterGroup(TyperGroup):
             fail("interrupted", INTERRUPTED)
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self.commands)  # keep the order of the walkthrough, not alphabetical
+        # The order of the walkthrough (start, track, share), not alphabetical.
+        order = {name: i for i, name in enumerate(WALKTHROUGH)}
+        return sorted(self.commands, key=lambda name: order.get(name, len(order)))
+
+
+WALKTHROUGH = ("new", "catalog", "show", "search", "claim", "log", "run", "status", "report")
 
 
 def fail(message: str, code: int) -> None:
