@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from starter import __version__
-from starter.errors import INTERRUPTED, StarterError
+from starter.errors import ENVIRONMENT, INTERRUPTED, StarterError
 
 
 class StarterGroup(TyperGroup):
@@ -24,6 +24,11 @@ class StarterGroup(TyperGroup):
             fail(exc.message, exc.exit_code)
         except KeyboardInterrupt:
             fail("interrupted", INTERRUPTED)
+        except OSError as exc:
+            # The last line of defence for the file system (a read-only folder, a full disk,
+            # /proc): say which file and why, never a traceback. Commands catch what they can
+            # explain better themselves.
+            fail(os_error_message(exc), ENVIRONMENT)
 
     def list_commands(self, ctx: Any) -> list[str]:
         # The order of the walkthrough (start, track, share), not alphabetical.
@@ -32,6 +37,15 @@ class StarterGroup(TyperGroup):
 
 
 WALKTHROUGH = ("new", "catalog", "show", "search", "claim", "log", "run", "status", "report")
+
+
+def os_error_message(exc: OSError) -> str:
+    where = exc.filename if exc.filename is not None else ""
+    reason = (exc.strerror or str(exc)).lower()
+    hint = "check the path and its permissions"
+    if exc.errno == 28:  # ENOSPC
+        hint = "free some disk space"
+    return f"cannot write or read {where}: {reason}; {hint}" if where else f"{reason}; {hint}"
 
 
 def fail(message: str, code: int) -> None:

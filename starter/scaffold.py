@@ -252,10 +252,16 @@ def create(
         template_defaults=tmpl.defaults(),
     )
     created_parent = _first_missing(target.parent)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".starter", dir=target.parent)
-    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".starter", dir=target.parent)
+        )
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise SetupError(
+            f"cannot create {target}: {reason}; choose a folder you can write to"
+        ) from None
     # mkdtemp makes a private (0700) folder; the repository gets the usual permissions.
     mask = os.umask(0)
     os.umask(mask)

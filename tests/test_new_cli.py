@@ -160,3 +160,10 @@ def test_nasty_key_and_title_give_safe_folder_and_package_names(cli, tmp_path: P
     assert data["package"] == "unicode_pa_per_s"
     assert (tmp_path / "unicode-pa-per-s" / "src" / "unicode_pa_per_s" / "train.py").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nasty.toml", "unicode-pa-per-s"]
+
+
+def test_folder_that_cannot_be_created_is_one_line_with_exit_6(cli, tmp_path):
+    result = cli("new", "lecun1989", "/proc/starter-cannot-write-here", "--no-git")
+    assert result.exit_code == 6
+    assert result.stderr.startswith("starter: error: cannot create /proc/starter-cannot-write")
+    assert result.stderr.count("\n") == 1
