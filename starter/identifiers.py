@@ -122,6 +122,8 @@ def arxiv_ref(text: str) -> PaperRef | None:
         if match:
             version = int(match["v"]) if match["v"] else None
             ident = match["id"]
+            if pattern is _ARXIV_NEW and not _new_style_length_ok(ident):
+                return None
             if pattern is _ARXIV_OLD:
                 # The archive is lower-case, the subject class upper-case: math.GT/0309136.
                 archive, number = ident.split("/")
@@ -129,6 +131,12 @@ def arxiv_ref(text: str) -> PaperRef | None:
                 ident = f"{name.lower()}{'.' + cls.upper() if cls else ''}/{number}"
             return PaperRef("arxiv", ident, version)
     return None
+
+
+def _new_style_length_ok(ident: str) -> bool:
+    """arXiv numbered 4 digits a month from 0704 to 1412, and 5 digits from 1501 on."""
+    yymm, number = ident.split(".")
+    return len(number) == (5 if int(yymm) >= 1501 else 4)
 
 
 def doi_ref(text: str) -> PaperRef | None:

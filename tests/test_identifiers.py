@@ -166,7 +166,10 @@ def test_parser_never_raises_anything_but_starter_errors(text):
     assert ref.kind in ("arxiv", "doi", "s2", "corpus", "openalex", "catalog", "card")
 
 
-ids = st.from_regex(r"\A[0-9]{2}(0[1-9]|1[0-2])\.[0-9]{4,5}\Z")
+# Real new-style ids: 4 digits a month up to 1412, 5 from 1501 on.
+ids = st.from_regex(r"\A[0-9]{2}(0[1-9]|1[0-2])\.[0-9]{4,5}\Z").filter(
+    lambda i: len(i.split(".")[1]) == (5 if int(i.split(".")[0]) >= 1501 else 4)
+)
 
 
 @settings(max_examples=100, deadline=None)
@@ -195,3 +198,9 @@ def test_every_written_form_of_a_doi_gives_the_same_reference(doi):
     refs = {parse(form) for form in forms}
     assert len(refs) == 1
     assert refs.pop().kind in ("doi", "arxiv")
+
+
+@pytest.mark.parametrize("text", ["1706.0376", "1706.037621", "1412.12345", "0704.00011"])
+def test_new_style_id_with_the_wrong_number_of_digits_for_its_month_is_invalid(text):
+    with pytest.raises(InputError, match="not a valid arXiv id"):
+        parse(text)

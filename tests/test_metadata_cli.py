@@ -171,7 +171,7 @@ def test_refresh_asks_the_services_again(cli, services):
     ("args", "code", "message"),
     [
         (["abc"], 1, "'abc' is not a paper identifier; accepted: an arXiv id"),
-        (["0712.12345"], 1, "invalid arXiv id: arXiv says 'incorrect id format for abc'"),
+        (["0712.1234"], 1, "invalid arXiv id: arXiv says 'incorrect id format for abc'"),
         (["1501.99999"], 4, "no paper arXiv:1501.99999 on arXiv; check the id"),
         (["2402.00002"], 5, "arXiv answered 503 (a problem on its side); try again later"),
         (["2404.00004"], 5, "arXiv is rate-limiting requests (429); arXiv allows one request"),
@@ -189,7 +189,7 @@ def test_refresh_asks_the_services_again(cli, services):
 def test_primary_source_faults_are_one_line_with_a_documented_exit_code(
     cli, services, args, code, message
 ):
-    arxiv_route(services, "0712.12345", "arxiv_error_id_abc.xml", status=400)
+    arxiv_route(services, "0712.1234", "arxiv_error_id_abc.xml", status=400)
     arxiv_route(services, "1501.99999", "arxiv_empty_feed.xml")
     services.file(
         "/arxiv/api/query", "html_error_page.html", status=503, query={"id_list": "2402.00002"}

@@ -418,11 +418,11 @@ def test_arxiv_lookups_keep_to_the_interval(services, monkeypatch):
 
 
 def test_arxiv_lookup_errors(services):
-    arxiv_route(services, "0712.12345", "arxiv_error_id_abc.xml", status=400)
+    arxiv_route(services, "0712.1234", "arxiv_error_id_abc.xml", status=400)
     arxiv_route(services, "1501.99999", "arxiv_empty_feed.xml")
     client = Client()
     with pytest.raises(InputError, match="invalid arXiv id"):
-        arxiv.lookup(client, "0712.12345", "arXiv:0712.12345")
+        arxiv.lookup(client, "0712.1234", "arXiv:0712.1234")
     with pytest.raises(NotFoundError, match=r"no paper arXiv:1501\.99999 on arXiv"):
         arxiv.lookup(client, "1501.99999", "arXiv:1501.99999")
 
