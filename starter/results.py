@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -188,12 +189,17 @@ _TAIL_END = re.compile(rb'(?:null|"[^"\\]*")\}\r?\n?\Z')
 
 
 def read_records(
-    path: Path, problems: list[Problem], head_only: bool = False
+    path: Path,
+    problems: list[Problem],
+    head_only: bool = False,
+    span: tuple[int, int] | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for each valid line, streaming; bad lines go to `problems`.
 
     With head_only, run records written by starter hold only the fields status reads
-    (schema, type, id, time, kind, failed, deviation, metrics).
+    (schema, type, id, time, kind, failed, deviation, metrics). With span=(start, end),
+    only the lines that start in that byte range are read (both ends on line starts, see
+    line_spans), numbered from 1 within it.
     """
     try:
         handle = open(path, "rb")  # noqa: SIM115 -- closed below, when the generator ends
@@ -207,7 +213,8 @@ def read_records(
     start = len(problems)
     more, last_bad = 0, 0
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        lines: Iterable[bytes] = handle if span is None else _lines_in(handle, *span)
+        for number, raw in enumerate(lines, start=1):
             record = None
             if head_only:
                 cut = raw.find(head_end)
@@ -257,6 +264,29 @@ def read_records(
             yield number, record
     if more:
         problems.append(Problem(last_bad, f"and {more} more bad lines up to this one; skipped"))
+
+
+def _lines_in(handle: Any, start: int, end: int) -> Iterator[bytes]:
+    handle.seek(start)
+    remaining = end - start
+    for raw in handle:
+        if remaining <= 0:
+            return
+        remaining -= len(raw)
+        yield raw
+
+
+def line_spans(path: Path, parts: int) -> list[tuple[int, int]]:
+    """`parts` byte ranges covering the file, each starting at the beginning of a line."""
+    size = path.stat().st_size
+    cuts = [0]
+    with open(path, "rb") as handle:
+        for i in range(1, parts):
+            handle.seek(max(size * i // parts, cuts[-1]))
+            handle.readline()  # to the start of the next line
+            cuts.append(min(handle.tell(), size))
+    cuts.append(size)
+    return [(a, b) for a, b in pairwise(cuts) if b > a] or [(0, size)]
 
 
 def _scan_whole(scan: Any, text: str) -> Any:

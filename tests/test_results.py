@@ -3,6 +3,7 @@ was torn by a crash or edited by hand (reported with its line number)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -199,3 +200,46 @@ def test_best_of_n_claim_is_judged_against_the_papers_mean_when_given(tmp_path: 
     assert any("paper's mean (err-mean)" in n for n in by_id["err-best"].notes)
     assert not any("biased" in n for n in by_id["err-best"].notes)
     assert "biased comparison: best of n" in by_id["other-best"].notes
+
+
+def test_a_log_read_by_several_processes_gives_what_one_process_gives(repo: Path) -> None:
+    records = []
+    for i in range(300):
+        extra = {"kind": "extension"} if i % 50 == 7 else {}
+        records.append(results.run_record({"acc": 76.0 + (i % 7) / 10, "other": i}, **extra))
+        if i == 120:
+            records.append(results.tolerance_record("acc", 0.3, "changed midway"))
+    results.append(repo, records)
+    with results.log_path(repo).open("ab") as log:  # bad lines the parts must number right
+        log.write(b'{"schema": 1, "type": "run", "metrics": {"acc": "x"}}\n')
+    results.append(repo, [results.run_record({"acc": 76.3}, failed=True)])
+    with results.log_path(repo).open("ab") as log:
+        log.write(b"not json\n")
+    results.append(repo, [results.run_record({"acc": 76.4})])
+    with results.log_path(repo).open("ab") as log:
+        log.write(b'{"schema": 1, "type": "run", "metr')  # torn by a crash
+
+    one = status.compute(repo, keep_runs=False, workers=1)
+    for workers in (2, 3, 7):
+        many = status.compute(repo, keep_runs=False, workers=workers)
+        assert many.claims == one.claims
+        assert many.problems == one.problems
+        assert many.tolerance_events == one.tolerance_events
+        assert many.unclaimed_metrics == one.unclaimed_metrics
+        assert many.failed_runs == one.failed_runs == 1
+    assert [p.split(":")[0] for p in one.problems] == [
+        "results/runs.jsonl line 302",
+        "results/runs.jsonl line 304",
+        "results/runs.jsonl line 306",
+    ]
+
+
+def test_line_spans_start_on_line_starts_and_cover_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "log"
+    path.write_bytes(b"".join(b"x" * (i % 13) + b"\n" for i in range(500)))
+    for parts in (1, 2, 3, 8):
+        spans = results.line_spans(path, parts)
+        assert spans[0][0] == 0 and spans[-1][1] == path.stat().st_size
+        data = path.read_bytes()
+        for (start, end), (following, _) in itertools.pairwise(spans):
+            assert end == following and data[start - 1 : start] in (b"", b"\n")
