@@ -362,38 +362,3 @@ def _first_missing(folder: Path) -> Path | None:
 
 
 # ----------------------------------------------------------------------------- summary
-
-
-def print_summary(result: ScaffoldResult) -> None:
-    """Where the repository is and what to do next (rich, on stdout)."""
-    from rich.markup import escape
-
-    from starter.render import console
-
-    out = console()
-    try:
-        shown = result.path.relative_to(Path.cwd())
-    except ValueError:
-        shown = result.path
-    what = f"{len(result.files)} files, template {result.template}"
-    if result.commit:
-        what += f", commit {result.commit[:7]} on {result.branch}"
-    out.print(f"[bold green]Created[/] {escape(str(shown))}/ ({escape(what)})")
-    out.print("\nNext steps:")
-    steps = [
-        f"cd {_shell_quote(str(shown))}",
-        'python -m pip install -e ".[test]"',
-        "python -m pytest",
-        f"python -m {result.package}.train",
-        f"starter run -- python -m {result.package}.train   # records the metrics it writes",
-        "starter log CLAIM VALUE                 # or record a number by hand",
-        "starter status",
-    ]
-    for step in steps:
-        out.print(f"  {escape(step)}")
-
-
-def _shell_quote(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
