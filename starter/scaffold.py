@@ -359,6 +359,3 @@ def _first_missing(folder: Path) -> Path | None:
             break
         missing = candidate
     return missing
-
-
-# ----------------------------------------------------------------------------- summary
