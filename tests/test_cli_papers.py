@@ -66,3 +66,22 @@ def test_python_dash_m_starter_works(starter_proc, tmp_path):
     proc = starter_proc("show", "lenet5", "--json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["doi"] == "10.1109/5.726791"
+
+
+def test_show_text_lists_every_claim_with_value_and_source(cli):
+    result = cli("show", "lenet5")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Gradient-Based Learning Applied to Document Recognition\n")
+    from starter import catalog
+
+    for claim in catalog.get("lenet5").claims:
+        assert claim.id in result.stdout
+    assert "lenet5-test-error *" in result.stdout and "0.95%, lower is better" in result.stdout
+
+
+def test_show_text_wraps_to_the_terminal_width():
+    from starter import catalog
+    from starter.showcard import card_text
+
+    text = card_text(catalog.get("neocognitron"), width=60)
+    assert max(len(line) for line in text.splitlines()) <= 60
