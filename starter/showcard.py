@@ -17,7 +17,7 @@ def print_paper(paper: Paper) -> None:
 
 def card_text(paper: Paper, width: int = 100) -> str:
     width = max(40, min(width, 120))
-    out: list[str] = [typer.style(paper.title, bold=True)]
+    out = [typer.style(line, bold=True) for line in textwrap.wrap(paper.title, width)]
     if paper.authors:
         out += textwrap.wrap(", ".join(paper.authors), width)
     venue = ", ".join(x for x in (paper.venue.citation(), str(paper.year or "")) if x)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import typer
+
 
 def test_catalog_json_lists_key_year_title_and_claim_count(cli):
     result = cli("catalog", "--json")
@@ -83,5 +85,5 @@ def test_show_text_wraps_to_the_terminal_width():
     from starter import catalog
     from starter.showcard import card_text
 
-    text = card_text(catalog.get("neocognitron"), width=60)
+    text = typer.unstyle(card_text(catalog.get("neocognitron"), width=60))
     assert max(len(line) for line in text.splitlines()) <= 60
