@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-
-import typer
+import re
 
 
 def test_catalog_json_lists_key_year_title_and_claim_count(cli):
@@ -85,5 +84,5 @@ def test_show_text_wraps_to_the_terminal_width():
     from starter import catalog
     from starter.showcard import card_text
 
-    text = typer.unstyle(card_text(catalog.get("neocognitron"), width=60))
+    text = re.sub(r"\x1b\[[0-9;]*m", "", card_text(catalog.get("neocognitron"), width=60))
     assert max(len(line) for line in text.splitlines()) <= 60
