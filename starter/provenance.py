@@ -14,7 +14,9 @@ from starter.results import PATCHES_DIR, RESULTS_DIR, patches_dir
 # Read from package metadata, never imported: importing torch alone takes seconds.
 KEY_PACKAGES = ("numpy", "torch", "jax", "tensorflow", "scikit-learn")
 # starter's own files never make a tree dirty (they change with every logged run).
-OWN_PATHS = ("paper.toml", RESULTS_DIR)
+# What starter itself writes: the card, the results log and its patches, and the report
+# (regenerated from those). None of it is code, so none of it makes a run's tree dirty.
+OWN_PATHS = ("paper.toml", RESULTS_DIR, "report")
 # Untracked files bigger than this (checkpoints, data) are named in the provenance but
 # left out of the saved patch.
 MAX_UNTRACKED_BYTES = 1 << 20

@@ -43,6 +43,9 @@ def test_starters_own_files_do_not_make_the_tree_dirty(repo: Path) -> None:
     (repo / "results" / "patches").mkdir(parents=True)
     (repo / "results" / "runs.jsonl").write_text("{}\n", encoding="utf-8")
     (repo / "results" / "patches" / "x.patch").write_text("", encoding="utf-8")
+    (repo / "report" / "plots").mkdir(parents=True)
+    (repo / "report" / "REPORT.md").write_text("# report\n", encoding="utf-8")
+    (repo / "report" / "plots" / "acc.svg").write_text("<svg/>", encoding="utf-8")
     prov = provenance.capture(repo)
     assert prov.git["dirty"] is False
     assert prov.warnings == ()
