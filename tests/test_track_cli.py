@@ -207,9 +207,11 @@ def test_log_from_file_with_map_and_unclaimed_names(cli, repo: Path) -> None:
         (("log", "top1", "1", "--param", "lr"), 1, "KEY=VALUE"),
         (("log", "--from", "missing.json"), 4, "missing.json"),
         (("log",), 1, "CLAIM_ID VALUE"),
+        (("log", "--from", "other.log"), 1, "no name in other.log is a claim id"),
     ],
 )
 def test_log_errors_write_nothing(cli, repo: Path, args, code: int, message: str) -> None:
+    (repo / "other.log").write_text("root: 1\nloss: 0.3\n", encoding="utf-8")
     result = cli(*args, cwd=repo)
     assert result.exit_code == code
     assert message in error_line(result.stderr)

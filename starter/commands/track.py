@@ -353,6 +353,7 @@ def log(
         runs = [importers.apply_map(m, mapping) for m in imported.runs]
         seeds = [s if s is not None else seed for s in imported.seeds]
         notes.extend(imported.notes)
+        recorder.check_some_claimed(repo.paper, runs, from_file)
     else:
         if claim_id is None or value is None:
             raise InputError("give CLAIM_ID VALUE (e.g. starter log top1-acc 76.3) or --from FILE")
