@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from starter.models import Run
 
@@ -43,15 +44,58 @@ class Item:
     evidence: str
 
 
-def check(root: Path, files: Sequence[str], runs: Iterable[Run]) -> tuple[Item, ...]:
+# Words in a run's command that show where the training and evaluation code is.
+COMMAND_WORDS = {"Training code": ("train", "fit"), "Evaluation code": ("eval", "test")}
+
+
+@dataclass
+class RunFacts:
+    """What the checklist needs of the runs, gathered one run at a time: a million runs
+    cost a few counters, not a million Run objects."""
+
+    counted: int = 0  # runs not failed, with results
+    with_command: int = 0  # of those, the runs that recorded their command
+    first_command: dict[str, str] = field(default_factory=dict)  # item -> first (sorted)
+
+    def add(self, failed: bool, metrics: Any, command: str | None) -> None:
+        if failed:
+            return
+        if command:
+            found = self.first_command
+            for item, words in COMMAND_WORDS.items():
+                first = found.get(item)  # compared first: most commands sort after it
+                if (first is None or command < first) and any(w in command for w in words):
+                    found[item] = command
+        if metrics:
+            self.counted += 1
+            if command:
+                self.with_command += 1
+
+    def merge(self, other: RunFacts) -> None:
+        self.counted += other.counted
+        self.with_command += other.with_command
+        for item, command in other.first_command.items():
+            first = self.first_command.get(item)
+            if first is None or command < first:
+                self.first_command[item] = command
+
+    @classmethod
+    def of(cls, runs: Iterable[Run]) -> RunFacts:
+        facts = cls()
+        for run in runs:
+            facts.add(run.failed, run.metrics, run.command)
+        return facts
+
+
+def check(root: Path, files: Sequence[str], runs: Iterable[Run] | RunFacts) -> tuple[Item, ...]:
     """The five checklist items; `files` are the repository's files (relative, posix)."""
     files = list(files) or _walk(root)
-    runs = [r for r in runs if not r.failed]
+    facts = runs if isinstance(runs, RunFacts) else RunFacts.of(runs)
     return (
         _dependencies(root, files),
-        _code("Training code", files, TRAIN, runs, ("train", "fit")),
-        _code("Evaluation code", files, EVALUATE, runs, ("eval", "test")),
-        _results_table(root, runs),
+        _code("Training code", files, TRAIN, facts),
+        _code("Evaluation code", files, EVALUATE, facts),
+        _results_table(root, facts),
         _pretrained(root, files),
     )
 
@@ -89,42 +133,39 @@ def _pyproject_has_deps(path: Path) -> bool:
     return bool(project.get("dependencies") or poetry.get("dependencies"))
 
 
-def _code(
-    name: str, files: list[str], pattern: re.Pattern[str], runs: list[Run], words: tuple[str, ...]
-) -> Item:
+def _code(name: str, files: list[str], pattern: re.Pattern[str], facts: RunFacts) -> Item:
     matches = [f for f in files if pattern.search(f) and not f.startswith("tests/")]
-    commands = sorted({r.command for r in runs if r.command and any(w in r.command for w in words)})
+    command = facts.first_command.get(name)
     if matches:
         shown = ", ".join(matches[:3]) + (
             f" and {len(matches) - 3} more" if len(matches) > 3 else ""
         )
         return Item(name, YES, shown)
-    if commands:
-        return Item(name, YES, f"run by `{commands[0]}`")
-    return Item(name, AUTHOR, f"no file named like {words[0]}*.py; say where it is")
+    if command:
+        return Item(name, YES, f"run by `{command}`")
+    return Item(name, AUTHOR, f"no file named like {COMMAND_WORDS[name][0]}*.py; say where it is")
 
 
-def _results_table(root: Path, runs: list[Run]) -> Item:
+def _results_table(root: Path, facts: RunFacts) -> Item:
     from starter.readme import BEGIN
 
     name = "Results table with the commands that produce it"
-    counted = [r for r in runs if r.metrics]
+    counted, with_command = facts.counted, facts.with_command
     if not counted:
         return Item(name, NO, "no results logged yet: `starter run -- python train.py`")
-    with_command = [r for r in counted if r.command]
     try:
         readme = (root / "README.md").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         readme = ""
     table = BEGIN in readme and "|" in readme.split(BEGIN, 1)[1]
     where = "README results table" if table else "this report (add it to the README: --readme)"
-    if len(with_command) == len(counted):
+    if with_command == counted:
         return Item(name, YES, f"{where}; every run records its command")
-    missing = len(counted) - len(with_command)
+    missing = counted - with_command
     return Item(
         name,
         NO if not with_command else AUTHOR,
-        f"{where}; {missing} of {len(counted)} runs were logged without the command "
+        f"{where}; {missing} of {counted} runs were logged without the command "
         "that produced them (use `starter run -- COMMAND`)",
     )
 

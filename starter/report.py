@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -47,6 +47,12 @@ VERDICT_WORDS = {
     "not-judged": "not judged",
 }
 OUTSIDE = ("not-reproduced", "exceeds")
+# The runs tables list the most recent runs only, in all three formats: a report over a
+# million runs stays a page (and a second), and every run stays in results/runs.jsonl.
+RUNS_SHOWN = 200
+# Extension and deviating values listed in a claim's notes (all of them are plotted).
+NOTE_VALUES = 50
+VALUE_FIELDS = ("values", "run_ids", "extension_values", "deviating_values")
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -118,7 +124,7 @@ def sentence(claim: ClaimStatus) -> str:
     if claim.source:
         paper += f", {claim.source}"
     what = f"{claim.metric} ({paper})"
-    runs = f"{claim.n} run{'s' if claim.n != 1 else ''} give{'s' if claim.n == 1 else ''}"
+    runs = f"{claim.n:,} run{'s' if claim.n != 1 else ''} give{'s' if claim.n == 1 else ''}"
     measured = f"{runs} {shown['ours']}"
     verdict = claim.verdict
     if verdict == "pending":
@@ -172,11 +178,16 @@ def build(
 ) -> dict[str, Any]:
     """The report as plain data: what the JSON holds and both templates show."""
     from starter import __version__
+    from starter.status import RunDigest
 
     claims = list(status.claims)
-    runs: list[Run] = list(status.runs)
-    first_result = _first_result_times(runs)
-    claim_rows = [_claim_row(c, history, runs, first_result) for c in claims]
+    # A status computed with recent=N holds the latest runs and a digest of all of them;
+    # one computed with keep_runs holds every run.
+    digest = getattr(status, "digest", None) or RunDigest.of(list(status.runs))
+    runs: list[Run] = list(status.runs)[-RUNS_SHOWN:]
+    first_result = digest.first_result
+    later_run = _later_runs(status, digest is not getattr(status, "digest", None))
+    claim_rows = [_claim_row(c, history, later_run, first_result) for c in claims]
     counts = {v: status.counts.get(v, 0) for v in VERDICT_ORDER if status.counts.get(v, 0)}
     counts.update({v: n for v, n in status.counts.items() if v not in counts and n})
     judged = sum(
@@ -192,10 +203,11 @@ def build(
                     "title": title,
                     "verdicts": list(verdicts),
                     "claims": [r["id"] for r in rows],
-                    "notes": [line for r in rows for line in _claim_notes(r)],
+                    "notes": [line for r in rows for line in r.pop("_notes")],
                 }
             )
-    counted_runs = [r for r in runs if not r.failed]
+    for row in claim_rows:
+        row.pop("_notes", None)
     headline = {
         "central": [sentence(c) for c in claims if c.central],
         "counts": counts,
@@ -207,8 +219,8 @@ def build(
         "judged": judged,
         "outside": sum(counts.get(v, 0) for v in OUTSIDE),
         "expected_outside": round(float(status.expected_outside), 2),
-        "runs": len(runs),
-        "no_runs": not counted_runs,
+        "runs": digest.total,
+        "no_runs": digest.total == digest.failed,
     }
     return {
         "schema": SCHEMA,
@@ -218,9 +230,11 @@ def build(
         "headline": headline,
         "claims": claim_rows,
         "groups": groups,
-        "tolerance_events": _tolerance_events(status.tolerance_events, history, runs, first_result),
-        "runs": _runs(runs),
-        "environment": environment(runs),
+        "tolerance_events": _tolerance_events(
+            status.tolerance_events, history, later_run, first_result
+        ),
+        "runs": _runs(runs, digest),
+        "environment": environment(digest),
         "work": history.to_json(),
         "checklist": [to_plain(item) for item in checklist],
         "bibtex": bibtex,
@@ -259,57 +273,107 @@ def _paper(paper: Paper) -> dict[str, Any]:
     }
 
 
-def _claim_notes(row: dict[str, Any]) -> list[str]:
+def _claim_notes(claim: ClaimStatus) -> list[str]:
     """What the table cannot hold: status's notes and the runs shown apart, with values."""
-    lines = [f"{row['id']}: {note}" for note in row["notes"]]
-    if row["extension_values"]:
-        values = ", ".join(repr(v) for v in row["extension_values"])
-        lines.append(f"{row['id']}: extension values (never counted): {values}")
-    if row["deviating_values"]:
-        values = ", ".join(repr(v) for v in row["deviating_values"])
-        lines.append(f"{row['id']}: deviating values (never pooled): {values}")
+    lines = [f"{claim.id}: {note}" for note in claim.notes]
+    for values, what in (
+        (claim.extension_values, "extension values (never counted)"),
+        (claim.deviating_values, "deviating values (never pooled)"),
+    ):
+        if values:
+            text = ", ".join(repr(v) for v in values[:NOTE_VALUES])
+            if len(values) > NOTE_VALUES:
+                text += f" and {len(values) - NOTE_VALUES:,} more (all are in the plot)"
+            lines.append(f"{claim.id}: {what}: {text}")
     return lines
 
 
-def _first_result_times(runs: list[Run]) -> dict[str, str]:
-    first: dict[str, str] = {}
-    for run in sorted(runs, key=lambda r: r.time):
-        if run.failed or run.kind != "reproduction":
-            continue
-        for claim_id in run.metrics:
-            first.setdefault(claim_id, run.time)
-    return first
+def _later_runs(status: Any, every_run: bool) -> Callable[[str], tuple[str, str] | None]:
+    """time -> (id, commit) of the first run at or after it that records a commit. From
+    the runs at hand when they are all there, else from one more pass over the log, made
+    only if asked (when paper.toml's history does not say where a tolerance change landed)."""
+    found: dict[str, tuple[str, str]] | None = None
+
+    def later(time: str) -> tuple[str, str] | None:
+        nonlocal found
+        if found is None:
+            times = [str(e.get("time")) for e in status.tolerance_events if e.get("time")]
+            times += [c.tolerance_changed_at for c in status.claims if c.tolerance_changed_at]
+            if time not in times:
+                times.append(time)
+            if every_run:
+                found = {}
+                ordered = sorted(status.runs, key=lambda r: r.time)
+                for moment in times:
+                    run = next(
+                        (r for r in ordered if r.time >= moment and r.git.get("commit")), None
+                    )
+                    if run is not None:
+                        found[moment] = (run.id, run.git["commit"])
+            else:
+                from starter.status import first_committed_runs
+
+                found = first_committed_runs(status.root, times)
+        return found.get(time)
+
+    return later
 
 
-def _commit_near(time: str, history: Any, runs: list[Run]) -> dict[str, str] | None:
+def _commit_near(
+    time: str, history: Any, later_run: Callable[[str], tuple[str, str] | None]
+) -> dict[str, str] | None:
     """Where a tolerance change landed: the paper.toml commit after it, else the next run's."""
     sha = history.commit_after(time) if history.available else None
     if sha:
         return {"commit": sha, "via": "paper.toml"}
-    later = [
-        r for r in sorted(runs, key=lambda r: r.time) if r.time >= time and r.git.get("commit")
-    ]
+    later = later_run(time)
     if later:
-        return {"commit": later[0].git["commit"], "via": f"run {later[0].id}"}
+        return {"commit": later[1], "via": f"run {later[0]}"}
     return None
 
 
 def _claim_row(
-    claim: ClaimStatus, history: Any, runs: list[Run], first_result: dict[str, str]
+    claim: ClaimStatus,
+    history: Any,
+    later_run: Callable[[str], tuple[str, str] | None],
+    first_result: dict[str, str],
 ) -> dict[str, Any]:
-    row = to_plain(claim)
+    from starter.plots import MAX_POINTS, drawn
+
+    row: dict[str, Any] = {}
+    capped = {}
+    for item in fields(claim):
+        value = getattr(claim, item.name)
+        if item.name in VALUE_FIELDS:
+            # Tools get what the plot shows: every value up to MAX_POINTS, else a sample.
+            if item.name != "run_ids" and len(value) > MAX_POINTS:
+                capped[item.name] = len(value)
+            row[item.name] = list(drawn(value)) if item.name != "run_ids" else list(value)
+        else:
+            row[item.name] = to_plain(value)
+    if "values" in capped:
+        row["run_ids"] = []
     row["qualitative"] = claim.reported is None
     row["display"] = _display(claim)
     row["sentence"] = sentence(claim)
     row["tolerance_commit"] = None
     if claim.tolerance_set_late and claim.tolerance_changed_at:
-        row["tolerance_commit"] = _commit_near(claim.tolerance_changed_at, history, runs)
+        row["tolerance_commit"] = _commit_near(claim.tolerance_changed_at, history, later_run)
     row["first_result"] = first_result.get(claim.id)
+    if capped:
+        from starter.plots import drawn_note
+
+        row["values_drawn"] = {name: {"drawn": MAX_POINTS, "of": n} for name, n in capped.items()}
+        row["plot_note"] = drawn_note(claim)
+    row["_notes"] = _claim_notes(claim)
     return row
 
 
 def _tolerance_events(
-    events: Sequence[dict[str, Any]], history: Any, runs: list[Run], first: dict[str, str]
+    events: Sequence[dict[str, Any]],
+    history: Any,
+    later_run: Callable[[str], tuple[str, str] | None],
+    first: dict[str, str],
 ) -> list[dict[str, Any]]:
     rows = []
     for event in events:
@@ -321,7 +385,7 @@ def _tolerance_events(
                 **event,
                 "late": late,
                 "value_display": _tolerance_text(event.get("value")),
-                "commit": _commit_near(time, history, runs) if time else None,
+                "commit": _commit_near(time, history, later_run) if time else None,
             }
         )
     return rows
@@ -365,53 +429,44 @@ def _run_row(run: Run) -> dict[str, Any]:
     return row
 
 
-def _runs(runs: list[Run]) -> dict[str, Any]:
-    reproduction = [_run_row(r) for r in runs if r.kind != "extension"]
-    extension = [_run_row(r) for r in runs if r.kind == "extension"]
-    return {
-        "total": len(runs),
+def _runs(shown: list[Run], digest: Any) -> dict[str, Any]:
+    """The rows of the `shown` runs (the most recent ones), and counts over every run."""
+    reproduction = [_run_row(r) for r in shown if r.kind != "extension"]
+    extension = [_run_row(r) for r in shown if r.kind == "extension"]
+    out = {
+        "total": digest.total,
         "reproduction": reproduction,
         "extension": extension,
-        "failed": sum(1 for r in runs if r.failed),
-        "dirty": sum(1 for r in runs if r.git.get("dirty")),
+        "failed": digest.failed,
+        "dirty": digest.dirty,
     }
+    if digest.total > len(shown):
+        # Only in a report that leaves runs out, so a small report keeps its exact shape.
+        out.update(
+            shown=len(shown),
+            reproduction_total=digest.total - digest.extension,
+            extension_total=digest.extension,
+            shown_note=f"the {len(shown):,} most recent of {digest.total:,} runs are listed; "
+            "all are in results/runs.jsonl",
+        )
+    return out
 
 
 def _env_text(value: Any) -> str:
-    """An environment value as text: a list of GPUs becomes "A100, A100"."""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    from starter.status import env_text
+
+    return env_text(value)
 
 
-def _packages(env: dict[str, Any]) -> dict[str, str]:
-    packages = env.get("packages") or {}
-    if isinstance(packages, dict):
-        return {str(k): str(v) for k, v in packages.items()}
-    if isinstance(packages, list):  # ["torch==2.3.0", ...]
-        pairs = (str(p).partition("==") for p in packages)
-        return {name: version for name, _, version in pairs}
-    return {}
+def environment(runs: Any) -> dict[str, Any]:
+    """What the runs ran on, each value with how many runs, and where runs disagree.
+    `runs`: a list of Run, or the status.RunDigest that counted them."""
+    from starter.status import ENV_KEYS, RunDigest
 
-
-def environment(runs: Sequence[Run]) -> dict[str, Any]:
-    """What the runs ran on, each value with how many runs, and where runs disagree."""
-    keys = ("python", "os", "cpu", "gpu")
-    values: dict[str, dict[str, int]] = {k: {} for k in keys}
-    packages: dict[str, dict[str, int]] = {}
-    hosts: set[str] = set()
-    recorded = [r for r in runs if r.env]
-    for run in recorded:
-        for key in keys:
-            if run.env.get(key):
-                text = _env_text(run.env[key])
-                values[key][text] = values[key].get(text, 0) + 1
-        for name, version in _packages(run.env).items():
-            packages.setdefault(name, {})
-            packages[name][version] = packages[name].get(version, 0) + 1
-        if run.env.get("host"):
-            hosts.add(str(run.env["host"]))
-    rows = [{"name": k, "values": values[k]} for k in keys if values[k]]
+    digest = runs if isinstance(runs, RunDigest) else RunDigest.of(list(runs))
+    keys = ENV_KEYS
+    values, packages = digest.env, digest.packages
+    rows: list[dict[str, Any]] = [{"name": k, "values": values[k]} for k in keys if values[k]]
     rows += [{"name": name, "values": packages[name]} for name in sorted(packages)]
     for row in rows:
         row["disagree"] = len(row["values"]) > 1
@@ -420,8 +475,8 @@ def environment(runs: Sequence[Run]) -> dict[str, Any]:
             for value, count in sorted(row["values"].items())
         )
     return {
-        "runs_with_environment": len(recorded),
-        "hosts": len(hosts),  # how many machines, never their names
+        "runs_with_environment": digest.with_env,
+        "hosts": len(digest.hosts),  # how many machines, never their names
         "entries": rows,
         "disagreements": [row["name"] for row in rows if row["disagree"]],
     }
@@ -450,6 +505,7 @@ def _environment(root: Path | None, autoescape: bool) -> Any:
     env.filters["cell"] = _cell
     env.filters["date"] = lambda text: (text or "–")[:10]
     env.filters["short"] = _short
+    env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else str(n)
     return env
 
 
@@ -564,9 +620,10 @@ def generate(
     root = Path(root)
     if readme:
         _check_readme(root)  # before anything is written: all or nothing
-    report_status = status.compute(root)
+    report_status = status.compute(root, recent=RUNS_SHOWN)
     work = history.collect(root)
-    items = checklist.check(root, work.files, report_status.runs)
+    digest = report_status.digest
+    items = checklist.check(root, work.files, digest.facts if digest else report_status.runs)
     warnings: list[str] = []
     target = None if output == "-" else Path(output) if output else root / DEFAULT_OUTPUT[fmt]
     if target is not None and target.is_dir():

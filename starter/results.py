@@ -193,13 +193,18 @@ def read_records(
     problems: list[Problem],
     head_only: bool = False,
     span: tuple[int, int] | None = None,
+    lines_read: list[int] | None = None,
+    keep_raw: bool = False,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for each valid line, streaming; bad lines go to `problems`.
 
     With head_only, run records written by starter hold only the fields status reads
     (schema, type, id, time, kind, failed, deviation, metrics). With span=(start, end),
     only the lines that start in that byte range are read (both ends on line starts, see
-    line_spans), numbered from 1 within it.
+    line_spans), numbered from 1 within it. `lines_read`, when given, gets the number of
+    lines read appended once the reading ends (where the next span's numbers start). With
+    keep_raw, a record that holds only the head has its whole line (bytes) under the key 0
+    (never a JSON key), for a reader that wants more of it.
     """
     try:
         handle = open(path, "rb")  # noqa: SIM115 -- closed below, when the generator ends
@@ -211,7 +216,7 @@ def read_records(
     scan = json.scanner.make_scanner(json.JSONDecoder())
     head_end, tail, tail_end = _HEAD_END, _TAIL, _TAIL_END
     start = len(problems)
-    more, last_bad = 0, 0
+    more, last_bad, number = 0, 0, 0
     with handle:
         lines: Iterable[bytes] = handle if span is None else _lines_in(handle, *span)
         for number, raw in enumerate(lines, start=1):
@@ -229,6 +234,8 @@ def read_records(
                         else:
                             if stop != len(text):
                                 record = None
+                            elif keep_raw and type(record) is dict:
+                                record[0] = raw
             if record is None:
                 # "replace": a line cut inside a multi-byte character is one bad line.
                 text = raw.decode("utf-8", "replace").strip()
@@ -262,6 +269,8 @@ def read_records(
                 problems.append(Problem(number, message + "; skipped"))
                 continue
             yield number, record
+    if lines_read is not None:
+        lines_read.append(number)
     if more:
         problems.append(Problem(last_bad, f"and {more} more bad lines up to this one; skipped"))
 

@@ -3,8 +3,11 @@ rule; `compute(root)` serves both `starter status` and `starter report`."""
 
 from __future__ import annotations
 
+import json
+import json.scanner
 import os
 from array import array
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +34,9 @@ class StatusReport:
     root: Path
     paper: Paper
     claims: list[ClaimStatus]  # central claims first, then card order
-    runs: list[Run]  # every run read (failed and extension ones included); [] with keep_runs=False
+    # every run read (failed and extension ones too); [] with keep_runs=False; with recent=N
+    # the N most recent ones (`digest` counts them all)
+    runs: list[Run]
     problems: list[str]  # e.g. "results/runs.jsonl line 12: not valid JSON; skipped"
     counts: dict[str, int]  # verdict -> number of claims, in VERDICT_ORDER
     expected_outside: float  # "outside" verdicts chance alone would give among judged claims
@@ -40,6 +45,134 @@ class StatusReport:
     )  # claim, value, origin, time
     unclaimed_metrics: dict[str, int] = field(default_factory=dict)  # logged name -> runs
     failed_runs: int = 0
+    # With recent=N (what `starter report` uses): what the report shows of every run, while
+    # `runs` holds only the N most recent; None otherwise.
+    digest: RunDigest | None = None
+
+
+# The report lists the ids behind a claim's values only while they are few enough to draw
+# every one (plots.MAX_POINTS); beyond that the ids would cost ~60 bytes a run for nothing.
+IDS_KEPT = 1000
+ENV_KEYS = ("python", "os", "cpu", "gpu")
+
+
+class RunDigest:
+    """What the report shows of all runs, gathered one run at a time in bounded memory:
+    counts, the environment (value -> runs), first results, the checklist's facts."""
+
+    __slots__ = (
+        "dirty",
+        "env",
+        "extension",
+        "facts",
+        "failed",
+        "first_result",
+        "hosts",
+        "packages",
+        "total",
+        "with_env",
+    )
+
+    def __init__(self) -> None:
+        from starter.checklist import RunFacts
+
+        self.total = self.extension = self.failed = self.dirty = self.with_env = 0
+        self.env: dict[str, dict[str, int]] = {key: {} for key in ENV_KEYS}
+        self.packages: dict[str, dict[str, int]] = {}
+        self.hosts: set[str] = set()
+        # claim or metric -> time of its first counted reproduction result (text; "" unknown)
+        self.first_result: dict[str, str] = {}
+        self.facts = RunFacts()
+
+    def add(self, run: Run) -> None:
+        self.add_run(run.kind == "extension", run.failed, run.time, run.metrics, run.command)
+        self.add_provenance(run.git, run.env)
+
+    def add_run(
+        self,
+        extension: bool,
+        failed: bool,
+        time: str,
+        metrics: dict[str, Any],
+        command: str | None,
+    ) -> None:
+        """One run, its fields as models.Run holds them (results.run_from_record's reading);
+        its git and env go to add_provenance, which counts runs that share them at once."""
+        self.total += 1
+        if extension:
+            self.extension += 1
+        if failed:
+            self.failed += 1
+        elif not extension:
+            first = self.first_result
+            for name in metrics:
+                known = first.get(name)
+                if known is None or time < known:
+                    first[name] = time
+        self.facts.add(failed, metrics, command)
+
+    def add_provenance(self, git: dict[str, Any], env: dict[str, Any], runs: int = 1) -> None:
+        """The git and env dicts of `runs` runs (Run.git and Run.env: {} when missing)."""
+        if git.get("dirty"):
+            self.dirty += runs
+        if env:
+            self.with_env += runs
+            tallies = self.env
+            for key in ENV_KEYS:
+                value = env.get(key)
+                if value:
+                    text = value if type(value) is str else env_text(value)
+                    counts = tallies[key]
+                    counts[text] = counts.get(text, 0) + runs
+            if env.get("packages"):
+                packages = self.packages
+                for name, version in env_packages(env).items():
+                    counts = packages.setdefault(name, {})
+                    counts[version] = counts.get(version, 0) + runs
+            if env.get("host"):
+                self.hosts.add(str(env["host"]))
+
+    def merge(self, other: RunDigest) -> None:
+        self.total += other.total
+        self.extension += other.extension
+        self.failed += other.failed
+        self.dirty += other.dirty
+        self.with_env += other.with_env
+        for into, part in [(self.env[k], other.env[k]) for k in ENV_KEYS] + [
+            (self.packages.setdefault(name, {}), counts) for name, counts in other.packages.items()
+        ]:
+            for value, count in part.items():
+                into[value] = into.get(value, 0) + count
+        self.hosts |= other.hosts
+        for name, time in other.first_result.items():
+            known = self.first_result.get(name)
+            if known is None or time < known:
+                self.first_result[name] = time
+        self.facts.merge(other.facts)
+
+    @classmethod
+    def of(cls, runs: list[Run]) -> RunDigest:
+        digest = cls()
+        for run in runs:
+            digest.add(run)
+        return digest
+
+
+def env_text(value: Any) -> str:
+    """An environment value as text: a list of GPUs becomes "A100, A100"."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def env_packages(env: dict[str, Any]) -> dict[str, str]:
+    packages = env.get("packages") or {}
+    if isinstance(packages, dict):
+        return {str(k): str(v) for k, v in packages.items()}
+    if isinstance(packages, list):  # ["torch==2.3.0", ...]
+        pairs = (str(p).partition("==") for p in packages)
+        return {name: version for name, _, version in pairs}
+    return {}
 
 
 class _Tally:
@@ -50,7 +183,7 @@ class _Tally:
     def __init__(self) -> None:
         # array('d') holds 8 bytes a value: a million runs cost 8 MB, not 32 as floats.
         self.values, self.dev, self.ext = array("d"), array("d"), array("d")
-        self.ids: list[str] = []
+        self.ids: list[str | int] = []  # a run's id, or its line number when it has none
         self.first_time: str | None = None
 
 
@@ -64,6 +197,10 @@ class _Pass:
     problems: list[Any] = field(default_factory=list)
     unclaimed: dict[str, int] = field(default_factory=dict)
     failed: int = 0
+    digest: RunDigest | None = None
+    # (line, record, raw line or None) of the latest runs: the record may be a head only
+    recent: deque[tuple[int, dict[str, Any], bytes | None]] | None = None
+    lines: int = 0  # lines read: where the next part's line numbers start
 
 
 # Below this size one process reads the log faster than two can start; above it, each core
@@ -71,28 +208,41 @@ class _Pass:
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
 
-def compute(root: Path, *, keep_runs: bool = True, workers: int | None = None) -> StatusReport:
+def compute(
+    root: Path, *, keep_runs: bool = True, workers: int | None = None, recent: int | None = None
+) -> StatusReport:
     """Read the card at `root` and stream `results/runs.jsonl` once. With keep_runs=False
     (what `starter status` uses) neither Run objects nor per-claim value tuples are kept
     (`runs` is empty, `values` and `run_ids` are ()), so a million runs fit in ~100 MiB,
-    and a large log is read by one process per core (`workers`: None = decide by size)."""
+    and a large log is read by one process per core (`workers`: None = decide by size).
+    With recent=N (what `starter report` uses, whatever keep_runs says) the values are kept,
+    `runs` holds the N most recent runs, `digest` sums up all of them, and a large log is
+    read by one process per core too."""
     from starter.card import CARD_NAME, load_card
-    from starter.results import log_path
+    from starter.results import log_path, run_from_record
     from starter.verdicts import Summary, expected_outside, judge
 
+    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
     root = Path(root)
     paper = load_card(root / CARD_NAME)
     claim_ids = [claim.id for claim in paper.claims]
     path = log_path(root)
+    if recent is not None:
+        keep_runs = False
     if keep_runs:
         workers = 1
     elif workers is None:
         size = path.stat().st_size if path.exists() else 0
         workers = min(os.cpu_count() or 1, 4) if size >= PARALLEL_MIN_BYTES else 1
-    read = _read_parallel(path, claim_ids, workers) if workers > 1 else None
+    read = _read_parallel(path, claim_ids, workers, recent) if workers > 1 else None
     if read is None:
-        read = _read(path, claim_ids, keep_runs, None)
+        read = _read(path, claim_ids, keep_runs, None, recent)
     tallies, runs, events = read.tallies, read.runs, read.events
+    if read.recent is not None:
+        runs = [
+            run_from_record(record if raw is None else _decode(raw, scan) or record, line)
+            for line, record, raw in read.recent
+        ]
     problem_list, unclaimed, failed = read.problems, read.unclaimed, read.failed
     statuses = []
     ordered = sorted(paper.claims, key=lambda c: not c.central)  # stable: card order kept
@@ -104,7 +254,7 @@ def compute(root: Path, *, keep_runs: bool = True, workers: int | None = None) -
             notes = tuple(n for n in status.notes if not n.startswith("biased comparison"))
             note = f"compared with the paper's mean ({compared.id}), not its best of n"
             status = replace(status, id=claim.id, notes=(*notes, note))
-        statuses.append(_with_log(status, claim, tally, events, keep_runs))
+        statuses.append(_with_log(status, claim, tally, events, keep_runs or recent is not None))
     counts: dict[str, int] = {}
     for verdict in VERDICT_ORDER:
         number = sum(1 for s in statuses if s.verdict == verdict)
@@ -122,17 +272,74 @@ def compute(root: Path, *, keep_runs: bool = True, workers: int | None = None) -
         tolerance_events=events,
         unclaimed_metrics=unclaimed,
         failed_runs=failed,
+        digest=read.digest,
     )
 
 
-def _read(path: Path, claim_ids: list[str], keep_runs: bool, span: tuple[int, int] | None) -> _Pass:
+def _read(
+    path: Path,
+    claim_ids: list[str],
+    keep_runs: bool,
+    span: tuple[int, int] | None,
+    recent: int | None = None,
+) -> _Pass:
     """One streaming pass over the log (or the lines starting in `span`)."""
-    from starter.results import read_records, run_from_record
+    from starter.results import Problem, read_records, run_from_record
 
     tallies = {claim_id: _Tally() for claim_id in claim_ids}
     out = _Pass(tallies)
     runs, events, unclaimed = out.runs, out.events, out.unclaimed
-    for number, record in read_records(path, out.problems, head_only=not keep_runs, span=span):
+    keep_values = keep_runs or recent is not None
+    ids_kept = None if keep_runs else IDS_KEPT
+    digest = latest = None
+    if recent is not None:
+        out.digest = digest = RunDigest()
+        out.recent = latest = deque(maxlen=recent)
+    counter: list[int] = []
+    # The report reads a line written by starter in three parts: the head as status does,
+    # the middle (seed .. duration) for the command, and the provenance (git, env), which
+    # most runs share byte for byte: decoded once per distinct text, counted otherwise.
+    # About twice as fast as decoding every whole line.
+    shared: dict[bytes, list[Any]] = {}  # provenance text -> [git, env, runs]
+    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+    records = read_records(
+        path,
+        out.problems,
+        head_only=keep_values is False or digest is not None,
+        span=span,
+        lines_read=counter,
+        keep_raw=digest is not None,
+    )
+    for number, record in records:
+        if digest is not None and record["type"] == "run":
+            raw = record.pop(0, None)
+            parts = _split(raw, scan, shared) if raw is not None else None
+            if parts is None and raw is not None:  # a line starter did not write as usual
+                whole = _decode(raw, scan)
+                if whole is None:
+                    out.problems.append(Problem(number, "not valid JSON; skipped"))
+                    continue
+                record, raw = whole, None
+            if len(shared) > SHARED_MAX:
+                _flush(shared, digest)
+            if parts is not None:
+                command, provenance = parts
+                provenance[2] += 1
+            else:
+                _flush(shared, digest)  # counted in log order: the report lists values so
+                git, env, command = (record.get(k) for k in ("git", "env", "command"))
+                digest.add_provenance(
+                    git if type(git) is dict else {}, env if type(env) is dict else {}
+                )
+            time = record.get("time")
+            digest.add_run(
+                record.get("kind") == "extension",
+                record.get("failed") is True,
+                time if type(time) is str else "",
+                record["metrics"],
+                command if type(command) is str else None,
+            )
+            latest.append((number, record, raw))  # type: ignore[union-attr]
         if record["type"] == "tolerance":
             events.append(
                 {
@@ -163,19 +370,73 @@ def _read(path: Path, claim_ids: list[str], keep_runs: bool, span: tuple[int, in
                 tally.dev.append(value)
             else:
                 tally.values.append(value)
-                if keep_runs:
-                    tally.ids.append(run_id if isinstance(run_id, str) else f"line-{number}")
+                if keep_values and (ids_kept is None or len(tally.ids) <= ids_kept):
+                    tally.ids.append(run_id if isinstance(run_id, str) else number)
                 if isinstance(time, str) and (tally.first_time is None or time < tally.first_time):
                     tally.first_time = time
+    out.lines = counter[0] if counter else 0
+    if digest is not None:
+        _flush(shared, digest)
     return out
 
 
-def _read_span(args: tuple[Path, list[str], tuple[int, int]]) -> _Pass:
-    path, claim_ids, span = args
-    return _read(path, claim_ids, False, span)
+# Distinct provenance texts held at once before they are counted into the digest.
+SHARED_MAX = 4096
+_GIT = b', "git": '
 
 
-def _read_parallel(path: Path, claim_ids: list[str], workers: int) -> _Pass | None:
+def _split(raw: bytes, scan: Any, shared: dict[bytes, list[Any]]) -> tuple[Any, list[Any]] | None:
+    """(command, [git, env, runs]) of a line starter wrote, or None to decode it whole."""
+    cut = raw.find(b', "seed": ')
+    split = raw.find(_GIT, cut)
+    if cut < 0 or split < 0:
+        return None
+    try:  # "seed" .. "duration": one line's own fields (a nested "git" key fails here)
+        middle, end = scan("{" + raw[cut + 2 : split].decode("utf-8") + "}", 0)
+    except (ValueError, StopIteration, UnicodeDecodeError):
+        return None
+    if type(middle) is not dict:
+        return None
+    key = raw[split:].rstrip(b"\r\n")
+    provenance = shared.get(key)
+    if provenance is None:
+        text = "{" + key[2:].decode("utf-8", "replace")
+        try:
+            tail, end = scan(text, 0)
+        except (ValueError, StopIteration):
+            return None
+        if end != len(text) or type(tail) is not dict:
+            return None
+        git, env = tail.get("git"), tail.get("env")
+        provenance = [git if type(git) is dict else {}, env if type(env) is dict else {}, 0]
+        shared[key] = provenance
+    return middle.get("command"), provenance
+
+
+def _decode(raw: bytes, scan: Any) -> dict[str, Any] | None:
+    text = raw.decode("utf-8", "replace").strip()
+    try:
+        record, end = scan(text, 0)
+    except (ValueError, StopIteration):
+        return None
+    return record if end == len(text) and type(record) is dict else None
+
+
+def _flush(shared: dict[bytes, list[Any]], digest: RunDigest) -> None:
+    for git, env, runs in shared.values():
+        if runs:
+            digest.add_provenance(git, env, runs)
+    shared.clear()
+
+
+def _read_span(args: tuple[Path, list[str], tuple[int, int], int | None]) -> _Pass:
+    path, claim_ids, span, recent = args
+    return _read(path, claim_ids, False, span, recent)
+
+
+def _read_parallel(
+    path: Path, claim_ids: list[str], workers: int, recent: int | None = None
+) -> _Pass | None:
     """The log read by `workers` processes, one part each, merged in log order; None when
     processes cannot be forked here (then one process reads it all)."""
     import multiprocessing
@@ -188,14 +449,18 @@ def _read_parallel(path: Path, claim_ids: list[str], workers: int) -> _Pass | No
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(len(spans)) as pool:
-            parts = pool.map(_read_span, [(path, claim_ids, span) for span in spans])
+            parts = pool.map(_read_span, [(path, claim_ids, span, recent) for span in spans])
     except (OSError, ValueError):
         return None
     merged = _Pass({claim_id: _Tally() for claim_id in claim_ids})
-    for (start, _), part in zip(spans, parts, strict=True):
-        if part.problems:  # rare: only then count the lines before this part
-            offset = _lines_before(path, start)
-            merged.problems += [replace(p, line=p.line + offset) for p in part.problems]
+    if recent is not None:
+        merged.digest, merged.recent = RunDigest(), deque(maxlen=recent)
+    offset = 0  # lines before this part
+    for part in parts:
+        merged.problems += [replace(p, line=p.line + offset) for p in part.problems]
+        if merged.digest is not None and part.digest is not None:
+            merged.digest.merge(part.digest)
+            merged.recent.extend((line + offset, r, raw) for line, r, raw in part.recent or ())  # type: ignore[union-attr]
         merged.events += part.events
         merged.failed += part.failed
         for name, count in part.unclaimed.items():
@@ -203,25 +468,16 @@ def _read_parallel(path: Path, claim_ids: list[str], workers: int) -> _Pass | No
         for claim_id, tally in part.tallies.items():
             into = merged.tallies[claim_id]
             into.values.extend(tally.values)
+            if len(into.ids) <= IDS_KEPT:
+                into.ids += [i + offset if type(i) is int else i for i in tally.ids]
             into.dev.extend(tally.dev)
             into.ext.extend(tally.ext)
             if tally.first_time is not None and (
                 into.first_time is None or tally.first_time < into.first_time
             ):
                 into.first_time = tally.first_time
+        offset += part.lines
     return merged
-
-
-def _lines_before(path: Path, offset: int) -> int:
-    count = 0
-    with open(path, "rb") as handle:
-        while offset > 0:
-            block = handle.read(min(offset, 1 << 20))
-            if not block:
-                break
-            count += block.count(b"\n")
-            offset -= len(block)
-    return count
 
 
 def _mean_instead_of_best(claim: Claim, paper: Paper) -> Claim | None:
@@ -274,7 +530,10 @@ def _with_log(
         notes=notes,
         # As Python floats a million values take 32 MB a claim; `status` needs only counts.
         values=tuple(tally.values) if keep_values else (),
-        run_ids=tuple(tally.ids),
+        # The ids only while there is one for every value (see IDS_KEPT).
+        run_ids=tuple(i if type(i) is str else f"line-{i}" for i in tally.ids)
+        if len(tally.ids) == len(tally.values)
+        else (),
         extension_values=tuple(tally.ext),
         deviating_values=tuple(tally.dev),
         tolerance_set_late=late,
@@ -321,3 +580,27 @@ def report_to_json(report: StatusReport) -> dict[str, Any]:
         "problems": report.problems,
         "failed_runs": report.failed_runs,
     }
+
+
+def first_committed_runs(root: Path, times: list[str]) -> dict[str, tuple[str, str]]:
+    """For each time, the earliest run (by time, then log order) at or after it that records
+    a commit, as (run id, commit): where a tolerance change not found in paper.toml's
+    history landed. A second pass over the log, made only when the report needs it."""
+    from starter.results import log_path, read_records
+
+    found: dict[str, tuple[str, str, str]] = {}  # time -> (run time, id, commit)
+    queries = sorted(set(times))
+    for number, record in read_records(log_path(root), []):
+        git = record.get("git")
+        if record["type"] != "run" or type(git) is not dict or not git.get("commit"):
+            continue
+        when, run_id = record.get("time"), record.get("id")
+        when = when if isinstance(when, str) and when else ""
+        for time in queries:
+            if time > when:
+                break
+            best = found.get(time)
+            if best is None or when < best[0]:
+                run = run_id if isinstance(run_id, str) and run_id else f"line-{number}"
+                found[time] = (when, run, git["commit"])
+    return {time: (run, commit) for time, (_, run, commit) in found.items()}

@@ -635,3 +635,124 @@ def test_report_help_loads_no_heavy_library(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "--readme" in proc.stdout
     assert heavy_in(modules) == []
+
+
+# ----------------------------------------------------------------------------- large logs
+
+
+def log_many(root: Path, n: int) -> None:
+    """`n` runs of test-error: every 50th an extension run, every 41st failed, every 11th dirty."""
+    records = [
+        results.run_record(
+            {"test-error": 5.0 + ((i * 7919) % 101 - 50) / 100},
+            kind="extension" if i % 50 == 7 else "reproduction",
+            failed=i % 41 == 3,
+            seed=i,
+            command=f"python train.py --seed {i}",
+            git={"commit": "0" * 40, "dirty": i % 11 == 0},
+            env=dict(ENV, python="3.11.9" if i % 3 else "3.12.1"),
+            starter_version="0.1.0",
+            time=f"2026-03-01T10:00:00.{i:06d}Z",
+            run_id=f"run-{i}",
+        )
+        for i in range(n)
+    ]
+    results.append(root, records)
+
+
+@pytest.fixture
+def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = tmp_path / "large"
+    write(root / "paper.toml", CARD.format(train_tolerance=""))
+    log_many(root, 5000)
+    return root
+
+
+def test_a_large_report_lists_the_latest_runs_and_counts_every_run(large: Path) -> None:
+    from starter import status
+
+    model = json.loads(report.generate(large, "json", "-").text)
+    runs = model["runs"]
+    listed = [r["id"] for r in runs["reproduction"] + runs["extension"]]
+
+    assert runs["total"] == 5000 and runs["shown"] == report.RUNS_SHOWN == 200
+    assert sorted(listed, key=lambda r: int(r.split("-")[1])) == [
+        f"run-{i}" for i in range(4800, 5000)
+    ]
+    assert runs["extension_total"] == 100 and runs["reproduction_total"] == 4900
+    assert runs["failed"] == len([i for i in range(5000) if i % 41 == 3])
+    assert runs["dirty"] == len(range(0, 5000, 11))
+    assert runs["shown_note"] == (
+        "the 200 most recent of 5,000 runs are listed; all are in results/runs.jsonl"
+    )
+    assert model["headline"]["runs"] == 5000
+    python = next(e for e in model["environment"]["entries"] if e["name"] == "python")
+    assert python["values"] == {"3.12.1": 1667, "3.11.9": 3333} and python["disagree"]
+    row = next(c for c in model["claims"] if c["id"] == "test-error")
+    computed = next(c for c in status.compute(large).claims if c.id == "test-error")
+    assert row["n"] == computed.n == len(computed.values) > 4000
+    assert row["mean"] == computed.mean and row["ci95"] == list(computed.ci95)
+    assert len(row["values"]) == 1000 and row["run_ids"] == []
+    assert row["values"][0] == min(computed.values) and row["values"][-1] == max(computed.values)
+    assert row["values_drawn"] == {"values": {"drawn": 1000, "of": computed.n}}
+    assert row["extension_values"] == list(computed.extension_values)  # 100: all drawn
+    note = next(line for line in model["groups"][0]["notes"] if "extension values" in line)
+    assert note.endswith(f" and {len(computed.extension_values) - 50} more (all are in the plot)")
+
+
+def test_a_large_report_says_the_same_in_markdown_and_html(large: Path) -> None:
+    from starter import status
+
+    n = next(c.n for c in status.compute(large).claims if c.id == "test-error")
+    md = report.generate(large, "md").output.read_text(encoding="utf-8")
+    html = report.generate(large, "html").output.read_text(encoding="utf-8")
+    sentence = "the 200 most recent of 5,000 runs are listed; all are in results/runs.jsonl"
+
+    assert f"Below, {sentence}." in md and f"Below, {sentence}." in html
+    assert "5,000 runs: 4,900 reproduction, 100 extension; 122 failed, 455 made" in md
+    assert "5,000 runs: 4,900 reproduction, 100 extension; 122 failed, 455 made" in html
+    assert md.count("\n| run-") == 200 and html.count("<tr data-run=") == 200
+    assert "| run-4999<br>" in md and "| run-4799<br>" not in md
+    drawn = f"test-error: drawn as evenly spaced quantiles, 1,000 of {n:,} runs"
+    assert f"*{drawn}; the mean and its 95% interval use every run.*" in md
+    assert f'<em class="drawn">{drawn}' in html
+    svg = (large / "report" / "plots" / "test-error.svg").read_text(encoding="utf-8")
+    assert f"runs (n={n:,}; 1,000 quantiles drawn)" in svg
+    assert "extension (n=98)" in svg  # two of the hundred failed
+
+
+def test_a_small_report_draws_and_lists_everything(example: Path) -> None:
+    model = json.loads(report.generate(example, "json", "-").text)
+
+    assert "shown" not in model["runs"] and all("plot_note" not in c for c in model["claims"])
+    assert len(model["runs"]["reproduction"]) + len(model["runs"]["extension"]) == 7
+
+
+def test_drawn_values_are_all_of_a_few_or_evenly_spaced_quantiles() -> None:
+    from starter.plots import drawn
+
+    assert drawn((3.0, 1.0, 2.0)) == (3.0, 1.0, 2.0)
+    many = [float((i * 7919) % 10007) for i in range(10007)]
+    picked = drawn(many, 11)  # the values are 0 .. 10006, shuffled
+    assert len(picked) == 11 and (picked[0], picked[-1]) == (0.0, 10006.0)
+    assert all(abs(q - i * 1000.6) <= 1 for i, q in enumerate(picked))
+    assert picked == tuple(sorted(picked)) and drawn(many, 11) == picked
+
+
+def test_a_tolerance_change_outside_git_is_dated_by_the_next_committed_run(
+    tmp_path: Path,
+) -> None:
+    from starter import history, status
+
+    root = tmp_path / "nogit"
+    write(root / "paper.toml", CARD.format(train_tolerance=""))
+    log_runs(root, "0" * 40)
+
+    model = json.loads(report.generate(root, "json", "-").text)
+    full = report.build(status.compute(root), history.collect(root), [])
+
+    events = model["tolerance_events"]
+    assert events[0]["commit"] == {"commit": "0" * 40, "via": "run run-0"}
+    assert events[1]["commit"] is None  # no run after it
+    assert [e["commit"] for e in full["tolerance_events"]] == [e["commit"] for e in events]

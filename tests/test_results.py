@@ -243,3 +243,80 @@ def test_line_spans_start_on_line_starts_and_cover_the_file(tmp_path: Path) -> N
         data = path.read_bytes()
         for (start, end), (following, _) in itertools.pairwise(spans):
             assert end == following and data[start - 1 : start] in (b"", b"\n")
+
+
+def many_runs(repo: Path, n: int) -> None:
+    """`n` runs with a bit of everything the report counts: failed, extension, deviating
+    and dirty runs, runs without an id, two torch versions, a tolerance change midway."""
+    records = []
+    for i in range(n):
+        env = {"python": "3.11", "packages": {"torch": "2.4" if i % 3 else "2.3"}}
+        if i % 17 == 2:
+            env["packages"] = ["torch==2.5", "numpy==2.0"]
+        extra: dict = {"kind": "extension"} if i % 50 == 7 else {}
+        if i % 97 == 5:
+            extra["deviation"] = "smaller batch"
+        records.append(
+            results.run_record(
+                {"acc": 76.0 + (i % 7) / 10},
+                failed=i % 41 == 3,
+                command=f"python train.py --seed {i}" if i % 5 else None,
+                git={"commit": f"{i // 100:040x}", "dirty": i % 11 == 0},
+                env=env if i % 13 else {},
+                time=f"2026-01-01T00:00:00.{i:06d}Z",
+                run_id=f"r{i}",
+                # a nested "git" key: such a line is decoded whole, not in parts
+                params={"a": "1", "git": "x"} if i % 37 == 4 else {},
+                **extra,
+            )
+        )
+        if i % 89 == 1:  # a run without an id is named by its line
+            del records[-1]["id"]
+        if i == n // 2:
+            records.append(results.tolerance_record("acc", 0.3, "changed midway"))
+    results.append(repo, records)
+
+
+def test_the_reports_reading_keeps_the_latest_runs_and_counts_them_all(repo: Path) -> None:
+    many_runs(repo, 3000)
+    full = status.compute(repo)  # every run kept: what the digest must agree with
+    every = status.RunDigest.of(full.runs)
+
+    for workers in (1, 2, 3):
+        part = status.compute(repo, recent=120, workers=workers)
+        digest = part.digest
+        assert part.runs == full.runs[-120:]  # lines and ids numbered as one reader does
+        for name in status.RunDigest.__slots__:
+            assert getattr(digest, name) == getattr(every, name), name
+        assert part.claims[0].values == full.claims[0].values
+        assert part.claims[0].extension_values == full.claims[0].extension_values
+        assert part.claims[0].run_ids == ()  # more values than ids kept (status.IDS_KEPT)
+        assert part.tolerance_events == full.tolerance_events
+    assert every.total == 3000 and every.extension == 60 and every.dirty == 273
+    assert every.env["python"] == {"3.11": every.with_env}
+    assert every.facts.first_command["Training code"] == "python train.py --seed 1"
+
+
+def test_the_reports_reading_keeps_run_ids_while_there_are_few_values(repo: Path) -> None:
+    many_runs(repo, 400)
+
+    for workers in (1, 3):
+        part = status.compute(repo, recent=50, workers=workers)
+        assert part.claims[0].run_ids == status.compute(repo).claims[0].run_ids
+        assert "line-2" in part.claims[0].run_ids
+
+
+def test_first_committed_runs_finds_the_earliest_run_at_or_after_each_time(repo: Path) -> None:
+    day = "2026-01-0{}T00:00:00Z".format
+    results.append(
+        repo,
+        [
+            results.run_record({"acc": 1.0}, time=day(3), run_id="c", git={"commit": "c" * 40}),
+            results.run_record({"acc": 1.0}, time=day(2), run_id="b", git={}),
+            results.run_record({"acc": 1.0}, time=day(2), run_id="a", git={"commit": "a" * 40}),
+        ],
+    )
+
+    found = status.first_committed_runs(repo, ["2026-01-01", "2026-01-02T12:00:00Z", "2027"])
+
+    assert found == {"2026-01-01": ("a", "a" * 40), "2026-01-02T12:00:00Z": ("c", "c" * 40)}
