@@ -62,3 +62,9 @@ def test_find_by_id_matches_doi_case_insensitively_and_arxiv_versions():
     assert catalog.find_by_id(doi="10.1109/cvpr.2016.90").key == "resnet"
     assert catalog.find_by_id(arxiv_id="1706.03762v7").key == "transformer"
     assert catalog.find_by_id(doi="10.1/none") is None
+
+
+def test_the_quick_id_index_agrees_with_the_parsed_cards():
+    assert [(path.stem, doi, arxiv) for path, doi, arxiv in catalog._ids()] == [
+        (paper.key, paper.doi, paper.arxiv_id) for paper in catalog.papers()
+    ]
