@@ -204,21 +204,32 @@ def claim_list(
 
     from starter.render import console
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "metric", "value", "better", "source", "tolerance", "central"):
-        table.add_column(column, overflow="fold")
+    # Ids, values and tolerances never wrap; metric and source fold (`starter show` has the
+    # rest: dataset, split, setting, evidence). Tolerance origins follow the table.
+    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    for column, wrap in (("id", False), ("value", False), ("better", False), ("tol.", False),
+                         ("metric", True), ("source", True)):  # fmt: skip
+        table.add_column(column, overflow="fold", no_wrap=not wrap)
     for c in repo.paper.claims:
-        tol = "" if c.tolerance is None else f"{c.tolerance:g} ({c.tolerance_origin or '?'})"
+        short_unit = _unit(c) if c.unit and len(c.unit) <= 6 else ""
         table.add_row(
-            c.id,
-            c.metric,
-            c.display_value + _unit(c) if c.value is not None else "(qualitative)",
+            c.id + (" *" if c.central else ""),
+            c.display_value + short_unit if c.value is not None else "(qualitative)",
             c.direction or "",
+            "" if c.tolerance is None else f"±{c.tolerance:g}",
+            c.metric,
             c.source or "",
-            tol,
-            "yes" if c.central else "",
         )
-    console().print(table)
+    out = console()
+    out.print(table)
+    for c in repo.paper.claims:
+        if c.tolerance is not None:
+            out.print(
+                f"  {c.id}: tolerance ±{c.tolerance:g}: {c.tolerance_origin or '(no origin)'}",
+                markup=False,
+            )
+    if any(c.central for c in repo.paper.claims):
+        out.print("(* central)")
 
 
 @claim_app.command("tolerance")
