@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from starter import report, results
+from starter import report, report_model, results
 from starter.errors import InputError
 from starter.models import ClaimStatus, Run
 
@@ -317,7 +317,7 @@ def test_environment_lists_where_runs_disagree() -> None:
         Run(id="c", time="t3", metrics={}),
     ]
 
-    env = report.environment(runs)
+    env = report_model.environment(runs)
 
     assert env["disagreements"] == ["torch"]
     assert env["runs_with_environment"] == 2
@@ -345,7 +345,7 @@ def test_checklist_finds_dependencies_and_code_and_leaves_weights_to_the_author(
 def test_numbers_are_shown_one_decimal_finer_than_the_paper_printed(
     value: float, decimals: int | None, sign: bool, shown: str
 ) -> None:
-    assert report.number(value, decimals, sign) == shown
+    assert report_model.number(value, decimals, sign) == shown
 
 
 def test_a_claim_printed_in_scientific_notation_keeps_its_precision() -> None:
@@ -355,7 +355,7 @@ def test_a_claim_printed_in_scientific_notation_keeps_its_precision() -> None:
         sd=0.00011, ci95=None, best=0.0025, verdict="needs-tolerance",
     )  # fmt: skip
 
-    assert "0.00261 ± 0.00011" in report.sentence(claim)
+    assert "0.00261 ± 0.00011" in report_model.sentence(claim)
 
 
 # ----------------------------------------------------------------------------- formats
@@ -750,7 +750,7 @@ def test_a_tolerance_change_outside_git_is_dated_by_the_next_committed_run(
     log_runs(root, "0" * 40)
 
     model = json.loads(report.generate(root, "json", "-").text)
-    full = report.build(status.compute(root), history.collect(root), [])
+    full = report_model.build(status.compute(root), history.collect(root), [])
 
     events = model["tolerance_events"]
     assert events[0]["commit"] == {"commit": "0" * 40, "via": "run run-0"}

@@ -1,0 +1,473 @@
+"""The contribution report as plain data: one model built from `starter status`'s numbers,
+git history and the checklist, which the JSON holds and the templates show (report.py)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from starter.models import ClaimStatus, Paper, Run, to_plain
+
+SCHEMA = 1
+
+# Sections of the claims table, in this order: what was not reproduced comes first and gets
+# the same kind of heading and table as what was.
+GROUPS = (
+    ("Not reproduced", ("not-reproduced",)),
+    ("Better than the paper: a finding to explain", ("exceeds",)),
+    ("Inconclusive", ("inconclusive",)),
+    ("Reproduced", ("reproduced",)),
+    ("Waiting for a tolerance or more runs", ("needs-tolerance", "indicative", "not-comparable")),
+    ("No runs yet", ("pending",)),
+    ("Not judged: qualitative claims and facts", ("not-judged",)),
+)
+VERDICT_ORDER = tuple(v for _, verdicts in GROUPS for v in verdicts)
+VERDICT_WORDS = {
+    "not-reproduced": "not reproduced",
+    "exceeds": "exceeds the paper",
+    "inconclusive": "inconclusive",
+    "reproduced": "reproduced",
+    "needs-tolerance": "needs a tolerance",
+    "indicative": "indicative (1 run)",
+    "not-comparable": "not comparable",
+    "pending": "no runs yet",
+    "not-judged": "not judged",
+}
+OUTSIDE = ("not-reproduced", "exceeds")
+# The runs tables list the most recent runs only, in all three formats: a report over a
+# million runs stays a page (and a second), and every run stays in results/runs.jsonl.
+RUNS_SHOWN = 200
+# Extension and deviating values listed in a claim's notes (all of them are plotted).
+NOTE_VALUES = 50
+VALUE_FIELDS = ("values", "run_ids", "extension_values", "deviating_values")
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def _decimals(text: str | None) -> int | None:
+    """Decimals as printed: "5.0" -> 1, "2.5e-3" -> 4, "90" -> 0; None when unknown."""
+    if not text:
+        return None
+    try:
+        exponent = Decimal(text.strip().replace("%", "")).as_tuple().exponent
+    except InvalidOperation:
+        return None
+    return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+def number(value: float | None, decimals: int | None, sign: bool = False) -> str:
+    """A result shown one decimal finer than the paper printed it (full precision in JSON)."""
+    if value is None:
+        return "–"
+    if decimals is None:
+        text = f"{value:+.4g}" if sign else f"{value:.4g}"
+    else:
+        text = f"{value:+.{decimals + 1}f}" if sign else f"{value:.{decimals + 1}f}"
+    return text.replace("-", "−")
+
+
+def _display(claim: ClaimStatus, unit_suffix: bool = False) -> dict[str, str]:
+    places = _decimals(claim.reported_text)
+    if places is None and isinstance(claim.reported, int | float):
+        places = _decimals(repr(float(claim.reported)))
+    unit = f" {claim.unit}" if unit_suffix and claim.unit else ""
+    if claim.reported is None:
+        reported = "(qualitative)"
+    elif claim.reported_text:
+        reported = claim.reported_text
+    elif isinstance(claim.reported, tuple):
+        reported = f"{claim.reported[0]:g}–{claim.reported[1]:g}"
+    else:
+        reported = f"{claim.reported:g}"
+    ours = "–"
+    if claim.mean is not None:
+        ours = number(claim.mean, places)
+        if claim.sd is not None and claim.n > 1:
+            ours += f" ± {number(claim.sd, places)}"
+    gap = "–"
+    if claim.ci95 is not None:
+        gap = f"[{number(claim.ci95[0], places, True)}, {number(claim.ci95[1], places, True)}]"
+    tolerance = _tolerance_text(claim.tolerance)
+    verdict = VERDICT_WORDS.get(claim.verdict, claim.verdict)
+    if claim.detail and claim.verdict == "indicative":
+        verdict = f"indicative: {claim.detail} (1 run)"
+    return {
+        "reported": reported + unit,
+        "ours": ours,
+        "gap_ci": gap,
+        "best": number(claim.best, places),
+        "tolerance": tolerance,
+        "verdict": verdict,
+    }
+
+
+def sentence(claim: ClaimStatus) -> str:
+    """One sentence saying where a claim stands, with the numbers behind the verdict."""
+    shown = _display(claim)
+    paper = f"paper: {shown['reported']}{' ' + claim.unit if claim.unit else ''}"
+    if claim.reported is None:
+        paper = "qualitative"
+    if claim.source:
+        paper += f", {claim.source}"
+    what = f"{claim.metric} ({paper})"
+    runs = f"{claim.n:,} run{'s' if claim.n != 1 else ''} give{'s' if claim.n == 1 else ''}"
+    measured = f"{runs} {shown['ours']}"
+    verdict = claim.verdict
+    if verdict == "pending":
+        return f"{claim.id}, {what}: no runs yet."
+    if verdict == "not-judged":
+        kind = "a qualitative claim" if claim.reported is None else "a fact with no better or worse"
+        return f"{claim.id}, {what}: not judged, {kind}."
+    if verdict == "not-comparable":
+        shown_runs = f" ({measured})" if claim.n else ""
+        return f"{claim.id}, {what}: not comparable; every run declares a deviation{shown_runs}."
+    if verdict == "needs-tolerance":
+        hint = ""
+        suggested = (claim.suggested_tolerance or {}).get("value")
+        if isinstance(suggested, int | float):
+            hint = f" (suggested ±{suggested:.2g})"
+        return f"{claim.id}, {what}: needs a tolerance{hint}; {measured}."
+    if verdict == "indicative":
+        return f"{claim.id}, {what}: indicative, {claim.detail or 'one run'}; {measured}."
+    band = f"the tolerance {shown['tolerance']}"
+    interval = f"the 95% interval of the gap, {shown['gap_ci']}"
+    if verdict == "reproduced":
+        return f"{claim.id}, {what}: reproduced; {measured}, and {interval}, lies inside {band}."
+    if verdict == "not-reproduced":
+        return (
+            f"{claim.id}, {what}: not reproduced; {measured}, worse than the paper: "
+            f"{interval}, lies below {band}."
+        )
+    if verdict == "exceeds":
+        return (
+            f"{claim.id}, {what}: exceeds the paper; {measured}, and {interval}, lies above "
+            f"{band}: a difference to explain, not a success."
+        )
+    settle = ""
+    if claim.runs_to_settle:
+        settle = f"; about {claim.runs_to_settle} runs would likely settle it"
+    return f"{claim.id}, {what}: inconclusive; {measured}, and {interval}, crosses {band}{settle}."
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def build(
+    status: Any,
+    history: Any,
+    checklist: Sequence[Any],
+    *,
+    bibtex: str | None = None,
+    citation_cff: str | None = None,
+    notes: Sequence[str] = (),
+    generated: datetime | None = None,
+) -> dict[str, Any]:
+    """The report as plain data: what the JSON holds and both templates show."""
+    from starter import __version__
+    from starter.status import RunDigest
+
+    claims = list(status.claims)
+    # A status computed with recent=N holds the latest runs and a digest of all of them;
+    # one computed with keep_runs holds every run.
+    digest = getattr(status, "digest", None) or RunDigest.of(list(status.runs))
+    runs: list[Run] = list(status.runs)[-RUNS_SHOWN:]
+    first_result = digest.first_result
+    later_run = _later_runs(status, digest is not getattr(status, "digest", None))
+    claim_rows = [_claim_row(c, history, later_run, first_result) for c in claims]
+    counts = {v: status.counts.get(v, 0) for v in VERDICT_ORDER if status.counts.get(v, 0)}
+    counts.update({v: n for v, n in status.counts.items() if v not in counts and n})
+    judged = sum(
+        counts.get(v, 0) for v in ("reproduced", "exceeds", "not-reproduced", "inconclusive")
+    )
+    by_id = {row["id"]: row for row in claim_rows}
+    groups = []
+    for title, verdicts in GROUPS:
+        rows = [by_id[c.id] for c in claims if c.verdict in verdicts]
+        if rows:
+            groups.append(
+                {
+                    "title": title,
+                    "verdicts": list(verdicts),
+                    "claims": [r["id"] for r in rows],
+                    "notes": [line for r in rows for line in r.pop("_notes")],
+                }
+            )
+    for row in claim_rows:
+        row.pop("_notes", None)
+    headline = {
+        "central": [sentence(c) for c in claims if c.central],
+        "counts": counts,
+        "count_list": [
+            {"verdict": v, "n": n, "words": VERDICT_WORDS.get(v, v)} for v, n in counts.items()
+        ],
+        "counts_text": ", ".join(f"{n} {VERDICT_WORDS.get(v, v)}" for v, n in counts.items()),
+        "claims": len(claims),
+        "judged": judged,
+        "outside": sum(counts.get(v, 0) for v in OUTSIDE),
+        "expected_outside": round(float(status.expected_outside), 2),
+        "runs": digest.total,
+        "no_runs": digest.total == digest.failed,
+    }
+    return {
+        "schema": SCHEMA,
+        "generated": _generated(generated),
+        "starter_version": __version__,
+        "paper": _paper(status.paper),
+        "headline": headline,
+        "claims": claim_rows,
+        "groups": groups,
+        "tolerance_events": _tolerance_events(
+            status.tolerance_events, history, later_run, first_result
+        ),
+        "runs": _runs(runs, digest),
+        "environment": environment(digest),
+        "work": history.to_json(),
+        "checklist": [to_plain(item) for item in checklist],
+        "bibtex": bibtex,
+        "citation_cff": citation_cff,
+        "problems": list(status.problems),
+        "notes": list(notes),
+    }
+
+
+def _generated(moment: datetime | None) -> str:
+    # SOURCE_DATE_EPOCH is the reproducible-builds convention for a fixed "now".
+    if moment is None and (epoch := os.environ.get("SOURCE_DATE_EPOCH", "").strip()).isdigit():
+        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+    moment = moment or datetime.now(tz=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _paper(paper: Paper) -> dict[str, Any]:
+    venue = paper.venue.citation() if paper.venue else ""
+    authors = ", ".join(paper.authors) or "Unknown authors"
+    citation = f"{authors} ({paper.year or 'n.d.'}). {paper.title}."
+    if venue:
+        citation += f" {venue}."
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "short_authors": paper.short_authors(),
+        "year": paper.year,
+        "venue": venue or None,
+        "doi": paper.doi,
+        "arxiv_id": paper.arxiv_id,
+        "link": paper.link,
+        "code_url": paper.code_url,
+        "citation": citation,
+    }
+
+
+def _claim_notes(claim: ClaimStatus) -> list[str]:
+    """What the table cannot hold: status's notes and the runs shown apart, with values."""
+    lines = [f"{claim.id}: {note}" for note in claim.notes]
+    for values, what in (
+        (claim.extension_values, "extension values (never counted)"),
+        (claim.deviating_values, "deviating values (never pooled)"),
+    ):
+        if values:
+            text = ", ".join(repr(v) for v in values[:NOTE_VALUES])
+            if len(values) > NOTE_VALUES:
+                text += f" and {len(values) - NOTE_VALUES:,} more (all are in the plot)"
+            lines.append(f"{claim.id}: {what}: {text}")
+    return lines
+
+
+def _later_runs(status: Any, every_run: bool) -> Callable[[str], tuple[str, str] | None]:
+    """time -> (id, commit) of the first run at or after it that records a commit. From
+    the runs at hand when they are all there, else from one more pass over the log, made
+    only if asked (when paper.toml's history does not say where a tolerance change landed)."""
+    found: dict[str, tuple[str, str]] | None = None
+
+    def later(time: str) -> tuple[str, str] | None:
+        nonlocal found
+        if found is None:
+            times = [str(e.get("time")) for e in status.tolerance_events if e.get("time")]
+            times += [c.tolerance_changed_at for c in status.claims if c.tolerance_changed_at]
+            if time not in times:
+                times.append(time)
+            if every_run:
+                found = {}
+                ordered = sorted(status.runs, key=lambda r: r.time)
+                for moment in times:
+                    run = next(
+                        (r for r in ordered if r.time >= moment and r.git.get("commit")), None
+                    )
+                    if run is not None:
+                        found[moment] = (run.id, run.git["commit"])
+            else:
+                from starter.status import first_committed_runs
+
+                found = first_committed_runs(status.root, times)
+        return found.get(time)
+
+    return later
+
+
+def _commit_near(
+    time: str, history: Any, later_run: Callable[[str], tuple[str, str] | None]
+) -> dict[str, str] | None:
+    """Where a tolerance change landed: the paper.toml commit after it, else the next run's."""
+    sha = history.commit_after(time) if history.available else None
+    if sha:
+        return {"commit": sha, "via": "paper.toml"}
+    later = later_run(time)
+    if later:
+        return {"commit": later[1], "via": f"run {later[0]}"}
+    return None
+
+
+def _claim_row(
+    claim: ClaimStatus,
+    history: Any,
+    later_run: Callable[[str], tuple[str, str] | None],
+    first_result: dict[str, str],
+) -> dict[str, Any]:
+    from starter.plots import MAX_POINTS, drawn
+
+    row: dict[str, Any] = {}
+    capped = {}
+    for item in fields(claim):
+        value = getattr(claim, item.name)
+        if item.name in VALUE_FIELDS:
+            # Tools get what the plot shows: every value up to MAX_POINTS, else a sample.
+            if item.name != "run_ids" and len(value) > MAX_POINTS:
+                capped[item.name] = len(value)
+            row[item.name] = list(drawn(value)) if item.name != "run_ids" else list(value)
+        else:
+            row[item.name] = to_plain(value)
+    if "values" in capped:
+        row["run_ids"] = []
+    row["qualitative"] = claim.reported is None
+    row["display"] = _display(claim)
+    row["sentence"] = sentence(claim)
+    row["tolerance_commit"] = None
+    if claim.tolerance_set_late and claim.tolerance_changed_at:
+        row["tolerance_commit"] = _commit_near(claim.tolerance_changed_at, history, later_run)
+    row["first_result"] = first_result.get(claim.id)
+    if capped:
+        from starter.plots import drawn_note
+
+        row["values_drawn"] = {name: {"drawn": MAX_POINTS, "of": n} for name, n in capped.items()}
+        row["plot_note"] = drawn_note(claim)
+    row["_notes"] = _claim_notes(claim)
+    return row
+
+
+def _tolerance_events(
+    events: Sequence[dict[str, Any]],
+    history: Any,
+    later_run: Callable[[str], tuple[str, str] | None],
+    first: dict[str, str],
+) -> list[dict[str, Any]]:
+    rows = []
+    for event in events:
+        time = str(event.get("time") or "")
+        claim_id = event.get("claim")
+        late = bool(time and claim_id in first and first[claim_id] < time)
+        rows.append(
+            {
+                **event,
+                "late": late,
+                "value_display": _tolerance_text(event.get("value")),
+                "commit": _commit_near(time, history, later_run) if time else None,
+            }
+        )
+    return rows
+
+
+def _tolerance_text(value: Any) -> str:
+    return f"±{value:.4g}" if isinstance(value, int | float) else "–"
+
+
+def short_sha(sha: str | None) -> str:
+    return sha[:8] if sha else "–"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _run_row(run: Run) -> dict[str, Any]:
+    row = to_plain(run)
+    commit = short_sha(run.git.get("commit"))
+    if run.git.get("dirty"):
+        commit += " (dirty)"
+    env = run.env or {}
+    row["display"] = {
+        "commit": commit,
+        "seed": "–" if run.seed is None else str(run.seed),
+        "params": ", ".join(f"{k}={v}" for k, v in sorted(run.params.items())) or "–",
+        "metrics": ", ".join(f"{k}={v!r}" for k, v in run.metrics.items()) or "–",
+        "duration": _duration(run.duration),
+        "environment": " · ".join(_env_text(env[k]) for k in ("python", "os", "gpu") if env.get(k))
+        or "–",
+        "status": "failed" if run.failed else "ok",
+    }
+    return row
+
+
+def _runs(shown: list[Run], digest: Any) -> dict[str, Any]:
+    """The rows of the `shown` runs (the most recent ones), and counts over every run."""
+    reproduction = [_run_row(r) for r in shown if r.kind != "extension"]
+    extension = [_run_row(r) for r in shown if r.kind == "extension"]
+    out = {
+        "total": digest.total,
+        "reproduction": reproduction,
+        "extension": extension,
+        "failed": digest.failed,
+        "dirty": digest.dirty,
+    }
+    if digest.total > len(shown):
+        # Only in a report that leaves runs out, so a small report keeps its exact shape.
+        out.update(
+            shown=len(shown),
+            reproduction_total=digest.total - digest.extension,
+            extension_total=digest.extension,
+            shown_note=f"the {len(shown):,} most recent of {digest.total:,} runs are listed; "
+            "all are in results/runs.jsonl",
+        )
+    return out
+
+
+def _env_text(value: Any) -> str:
+    from starter.status import env_text
+
+    return env_text(value)
+
+
+def environment(runs: Any) -> dict[str, Any]:
+    """What the runs ran on, each value with how many runs, and where runs disagree.
+    `runs`: a list of Run, or the status.RunDigest that counted them."""
+    from starter.status import ENV_KEYS, RunDigest
+
+    digest = runs if isinstance(runs, RunDigest) else RunDigest.of(list(runs))
+    keys = ENV_KEYS
+    values, packages = digest.env, digest.packages
+    rows: list[dict[str, Any]] = [{"name": k, "values": values[k]} for k in keys if values[k]]
+    rows += [{"name": name, "values": packages[name]} for name in sorted(packages)]
+    for row in rows:
+        row["disagree"] = len(row["values"]) > 1
+        row["display"] = "; ".join(
+            f"{value} ({count} run{'s' if count != 1 else ''})" if row["disagree"] else value
+            for value, count in sorted(row["values"].items())
+        )
+    return {
+        "runs_with_environment": digest.with_env,
+        "hosts": len(digest.hosts),  # how many machines, never their names
+        "entries": rows,
+        "disagreements": [row["name"] for row in rows if row["disagree"]],
+    }
