@@ -169,7 +169,7 @@ def build(
 ) -> dict[str, Any]:
     """The report as plain data: what the JSON holds and both templates show."""
     from starter import __version__
-    from starter.status import RunDigest
+    from starter.digest import RunDigest
 
     claims = list(status.claims)
     # A status computed with recent=N holds the latest runs and a digest of all of them;
@@ -444,7 +444,7 @@ def _runs(shown: list[Run], digest: Any) -> dict[str, Any]:
 
 
 def _env_text(value: Any) -> str:
-    from starter.status import env_text
+    from starter.digest import env_text
 
     return env_text(value)
 
@@ -452,7 +452,7 @@ def _env_text(value: Any) -> str:
 def environment(runs: Any) -> dict[str, Any]:
     """What the runs ran on, each value with how many runs, and where runs disagree.
     `runs`: a list of Run, or the status.RunDigest that counted them."""
-    from starter.status import ENV_KEYS, RunDigest
+    from starter.digest import ENV_KEYS, RunDigest
 
     digest = runs if isinstance(runs, RunDigest) else RunDigest.of(list(runs))
     keys = ENV_KEYS

@@ -11,6 +11,7 @@ import pytest
 
 from starter import results, status
 from starter.card import write_card
+from starter.digest import RunDigest
 from starter.errors import InputError
 from starter.models import Claim, Paper
 
@@ -280,13 +281,13 @@ def many_runs(repo: Path, n: int) -> None:
 def test_the_reports_reading_keeps_the_latest_runs_and_counts_them_all(repo: Path) -> None:
     many_runs(repo, 3000)
     full = status.compute(repo)  # every run kept: what the digest must agree with
-    every = status.RunDigest.of(full.runs)
+    every = RunDigest.of(full.runs)
 
     for workers in (1, 2, 3):
         part = status.compute(repo, recent=120, workers=workers)
         digest = part.digest
         assert part.runs == full.runs[-120:]  # lines and ids numbered as one reader does
-        for name in status.RunDigest.__slots__:
+        for name in RunDigest.__slots__:
             assert getattr(digest, name) == getattr(every, name), name
         assert part.claims[0].values == full.claims[0].values
         assert part.claims[0].extension_values == full.claims[0].extension_values
