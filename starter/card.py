@@ -7,7 +7,7 @@ import json
 import math
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from starter.errors import InputError, NotFoundError
 from starter.models import CARD_SCHEMA, Aggregation, Claim, Paper, Venue, derive_claim_id
@@ -129,7 +129,7 @@ class _Fields:
         if unknown:
             self.fail(unknown[0], f"unknown field; expected one of: {', '.join(known)}")
 
-    def fail(self, name: str, problem: str) -> None:
+    def fail(self, name: str, problem: str) -> NoReturn:
         raise InputError(f"{self.source}: {self.where}{name}: {problem}")
 
     def text(self, name: str, required: bool = False) -> str | None:

@@ -53,8 +53,9 @@ def resolve(
     `on_warning` receives what could not be filled in (a fill-in service down, say); the
     command prints it (e.g. with starter.render.warn), the core does not."""
     found = lookup(text, offline=offline, refresh=refresh)
-    for message in found.warnings if on_warning else ():
-        on_warning(message)
+    if on_warning:
+        for message in found.warnings:
+            on_warning(message)
     return found.paper
 
 

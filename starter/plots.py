@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from starter.models import ClaimStatus
 
@@ -77,16 +77,18 @@ def claim_figure(claim: ClaimStatus, fmt: str = "svg") -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
 
-    settings = {
-        "svg.hashsalt": "starter",
-        "svg.fonttype": "none",  # text stays text: smaller, searchable, stable across fonts
-        "font.size": 9,
-        "font.family": "DejaVu Sans",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.spines.left": False,
-    }
-    with matplotlib.rc_context(settings):
+    # Given inline: mypy then checks the keys against matplotlib's names of settings.
+    with matplotlib.rc_context(
+        {
+            "svg.hashsalt": "starter",
+            "svg.fonttype": "none",  # text stays text: smaller, searchable, stable across fonts
+            "font.size": 9,
+            "font.family": "DejaVu Sans",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.spines.left": False,
+        }
+    ):
         rows = _rows(claim)
         figure = Figure(figsize=(6.4, 1.2 + 0.45 * len(rows)), layout="constrained")
         _draw(figure.add_subplot(), claim, rows)
@@ -151,7 +153,8 @@ def _draw(ax: Any, claim: ClaimStatus, rows: list[tuple[str, tuple[float, ...], 
 
 
 def _draw_reported(ax: Any, claim: ClaimStatus, top: float, unit: str) -> None:
-    reported = claim.reported
+    # Drawn only for plottable() claims, whose reported value is not None.
+    reported = cast(float | tuple[float, float], claim.reported)
     low, high = reported if isinstance(reported, tuple) else (reported, reported)
     text = claim.reported_text or f"{reported}"
     centre = (low + high) / 2

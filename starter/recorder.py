@@ -290,6 +290,7 @@ def run_command(
         env["STARTER_SEED"] = str(seed)
     started = time.monotonic()
     pairs: list[tuple[str, float]] = []
+    process: subprocess.Popen[bytes] | subprocess.Popen[str]  # text only when scanned
     try:
         if regexes is None:
             process = subprocess.Popen(argv, env=env)

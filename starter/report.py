@@ -224,11 +224,12 @@ def _write(
         text = render_html(model, root, svgs)
     else:
         links = {}
-        for claim in drawable if target is not None else []:
-            path = target.parent / "plots" / f"{plots.file_name(claim.id)}.svg"
-            atomic_write_bytes(path, plots.claim_figure(claim))
-            written.append(path)
-            links[claim.id] = f"plots/{path.name}"
+        if target is not None:
+            for claim in drawable:
+                path = target.parent / "plots" / f"{plots.file_name(claim.id)}.svg"
+                atomic_write_bytes(path, plots.claim_figure(claim))
+                written.append(path)
+                links[claim.id] = f"plots/{path.name}"
         text = render_markdown(model, root, links)
     if target is not None:
         atomic_write_text(target, text)

@@ -8,6 +8,7 @@ import json.scanner
 import os
 from array import array
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,7 +104,8 @@ def compute(
     from starter.results import log_path, run_from_record
     from starter.verdicts import Summary, expected_outside, judge
 
-    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+    # typeshed wants a make_scanner, the stdlib passes a JSONDecoder (see read_records)
+    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
     root = Path(root)
     paper = load_card(root / CARD_NAME)
     claim_ids = [claim.id for claim in paper.claims]
@@ -172,7 +174,8 @@ def _read(
     runs, events, unclaimed = out.runs, out.events, out.unclaimed
     keep_values = keep_runs or recent is not None
     ids_kept = None if keep_runs else IDS_KEPT
-    digest = latest = None
+    digest: RunDigest | None = None
+    latest: deque[tuple[int, dict[str, Any], bytes | None]] | None = None
     if recent is not None:
         out.digest = digest = RunDigest()
         out.recent = latest = deque(maxlen=recent)
@@ -182,8 +185,10 @@ def _read(
     # most runs share byte for byte: decoded once per distinct text, counted otherwise.
     # About twice as fast as decoding every whole line.
     shared: dict[bytes, list[Any]] = {}  # provenance text -> [git, env, runs]
-    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
-    records = read_records(
+    # typeshed wants a make_scanner, the stdlib passes a JSONDecoder (see read_records)
+    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+    # With keep_raw, a head-only record holds its whole line (bytes) under the int key 0.
+    records: Iterator[tuple[int, dict[Any, Any]]] = read_records(
         path,
         out.problems,
         head_only=keep_values is False or digest is not None,

@@ -9,10 +9,13 @@ import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starter.errors import InputError, NotFoundError
 from starter.resources import templates_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 MANIFEST = "template.toml"
 RENDERED_SUFFIX = ".jinja"
@@ -217,7 +220,7 @@ def _render_name(
     return rendered
 
 
-def _undefined(template: Template, where: str, exc: Exception) -> InputError:
+def _undefined(template: Template, where: str, exc: jinja2.UndefinedError) -> InputError:
     # Jinja says "'foo' is undefined" or "'Paper object' has no attribute 'x'".
     return InputError(
         f"template {template.name}: {where}: undefined variable ({exc.message}); "

@@ -375,9 +375,9 @@ def suggest_tolerance(claim: Claim, test_size: int | None = None) -> dict[str, A
     is_rate = claim.unit == "%" or any(w in claim.metric.lower() for w in _ACCURACY_WORDS)
     size = test_size or size_in_text(claim)
     if is_rate and size:
-        value = binomial_tolerance(claim, size)
-        if value is not None and value > 0:
-            return _suggestion(claim, value, f"2 binomial SE on {size:,} items")
+        binomial = binomial_tolerance(claim, size)
+        if binomial is not None and binomial > 0:
+            return _suggestion(claim, binomial, f"2 binomial SE on {size:,} items")
     if is_rate:
         missing = (
             "no sd in the paper and no test-set size: give one with "

@@ -101,7 +101,7 @@ def claim_add(
         metavar="VALUE",
     ),
     claim_id: str = typer.Option(None, "--id", help="Short id [default: from metric and split]."),
-    unit: str = typer.Option(None, "--unit", help='Unit, e.g. "%", "BLEU", "nats".'),
+    unit: str | None = typer.Option(None, "--unit", help='Unit, e.g. "%", "BLEU", "nats".'),
     higher: bool = typer.Option(
         None,
         "--higher-is-better/--lower-is-better",

@@ -53,11 +53,12 @@ def parse(data: Any) -> Record:
         name = clean_text(author.get("display_name")) if isinstance(author, dict) else None
         if name:
             authors.append(name)
-    location = (
-        data.get("primary_location") if isinstance(data.get("primary_location"), dict) else {}
-    )
-    source = location.get("source") if isinstance(location.get("source"), dict) else {}
-    biblio = data.get("biblio") if isinstance(data.get("biblio"), dict) else {}
+    location = data.get("primary_location")
+    location = location if isinstance(location, dict) else {}
+    source = location.get("source")
+    source = source if isinstance(source, dict) else {}
+    biblio = data.get("biblio")
+    biblio = biblio if isinstance(biblio, dict) else {}
     first, last = biblio.get("first_page"), biblio.get("last_page")
     pages = f"{first}-{last}" if first and last and first != last else first
     doi = clean_text(data.get("doi"))

@@ -53,8 +53,10 @@ def parse(data: Any) -> Record:
 
     if not isinstance(data, dict) or not (data.get("title") or data.get("paperId")):
         raise NetworkError("Semantic Scholar answered JSON without a paper; try again later")
-    external = data.get("externalIds") if isinstance(data.get("externalIds"), dict) else {}
-    journal = data.get("journal") if isinstance(data.get("journal"), dict) else {}
+    external = data.get("externalIds")
+    external = external if isinstance(external, dict) else {}
+    journal = data.get("journal")
+    journal = journal if isinstance(journal, dict) else {}
     authors = tuple(
         name
         for a in data.get("authors") or []
