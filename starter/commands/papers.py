@@ -6,6 +6,17 @@ import typer
 
 from starter.render import console, print_json, waiting, warn
 
+# Shared by `show` and `search`: both answer from the metadata services and their cache.
+OFFLINE = typer.Option(
+    False,
+    "--offline",
+    envvar="STARTER_OFFLINE",
+    help="Never use the network; answer from the cache.",
+)
+REFRESH = typer.Option(
+    False, "--refresh", help="Ask the services again instead of using the cache."
+)
+
 
 def catalog(
     query: str = typer.Argument(
@@ -57,15 +68,8 @@ def show(
     bibtex: bool = typer.Option(
         False, "--bibtex", help="Print a BibTeX entry (the DOI registry's when there is one)."
     ),
-    offline: bool = typer.Option(
-        False,
-        "--offline",
-        envvar="STARTER_OFFLINE",
-        help="Never use the network; answer from the cache.",
-    ),
-    refresh: bool = typer.Option(
-        False, "--refresh", help="Ask the services again instead of using the cache."
-    ),
+    offline: bool = OFFLINE,
+    refresh: bool = REFRESH,
 ) -> None:
     """Show a paper and the numbers it reports (any paper: arXiv, DOI, Semantic Scholar, ...)."""
     from starter import metadata
@@ -99,15 +103,8 @@ def search(
     query: str = typer.Argument(..., help="Title words, authors, a year: what you remember."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     limit: int = typer.Option(10, "--limit", min=1, max=100, help="Results per service."),
-    offline: bool = typer.Option(
-        False,
-        "--offline",
-        envvar="STARTER_OFFLINE",
-        help="Never use the network; answer from the cache.",
-    ),
-    refresh: bool = typer.Option(
-        False, "--refresh", help="Ask the services again instead of using the cache."
-    ),
+    offline: bool = OFFLINE,
+    refresh: bool = REFRESH,
 ) -> None:
     """Find a paper in the catalog, arXiv, Semantic Scholar and OpenAlex; give its id to
     `starter show` or `starter new`."""
