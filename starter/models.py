@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Direction = Literal["higher", "lower"]
@@ -130,9 +130,6 @@ class Paper:
         if len(family) == 2:
             return f"{family[0]} and {family[1]}"
         return f"{family[0]} et al."
-
-    def with_claims(self, claims: tuple[Claim, ...]) -> Paper:
-        return replace(self, claims=claims)
 
 
 def slugify(text: str, separator: str = "-") -> str:
