@@ -7,9 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from starter import catalog
-from starter.bibtex import citation_key, paper_bibtex, software_bibtex, split_name, venue_kind
 from starter.models import Paper, Venue
+from starter.papers import catalog
+from starter.papers.bibtex import (
+    citation_key,
+    paper_bibtex,
+    software_bibtex,
+    split_name,
+    venue_kind,
+)
 
 
 def parse_one(text: str):

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from starter.card import find_card, load_card, parse_card, render_card
 from starter.errors import InputError, NotFoundError
 from starter.models import Aggregation, Claim, Paper, Venue
+from starter.papers.card import find_card, load_card, parse_card, render_card
 
 MINIMAL = 'schema = 1\n[paper]\nkey = "toy"\ntitle = "A toy paper"\n'
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from starter import card_edit
-from starter.card import load_card, parse_card, render_card
 from starter.errors import ConflictError, InputError, NotFoundError
 from starter.models import Aggregation, Claim, Paper
+from starter.papers import edit as card_edit
+from starter.papers.card import load_card, parse_card, render_card
 from starter.resources import papers_dir
 
 USER_CARD = """\

@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import DATA
 
-from starter import catalog
-from starter.card import load_card, render_card
 from starter.errors import NotFoundError
+from starter.papers import catalog
+from starter.papers.card import load_card, render_card
 
 FACTS = json.loads((DATA / "catalog-facts.json").read_text(encoding="utf-8"))
 

@@ -43,7 +43,7 @@ def test_show_json_has_the_documented_fields(cli):
 
 
 def test_show_toml_prints_the_card(cli):
-    from starter.catalog import card_paths
+    from starter.papers.catalog import card_paths
 
     path = next(p for p in card_paths() if p.stem == "adam")
     assert cli("show", "adam", "--format", "toml").stdout == path.read_text(encoding="utf-8")
@@ -73,7 +73,7 @@ def test_show_text_lists_every_claim_with_value_and_source(cli):
     result = cli("show", "lenet5")
     assert result.exit_code == 0
     assert result.stdout.startswith("Gradient-Based Learning Applied to Document Recognition\n")
-    from starter import catalog
+    from starter.papers import catalog
 
     for claim in catalog.get("lenet5").claims:
         assert claim.id in result.stdout
@@ -81,8 +81,8 @@ def test_show_text_lists_every_claim_with_value_and_source(cli):
 
 
 def test_show_text_wraps_to_the_terminal_width():
-    from starter import catalog
-    from starter.showcard import card_text
+    from starter.commands.showcard import card_text
+    from starter.papers import catalog
 
     text = re.sub(r"\x1b\[[0-9;]*m", "", card_text(catalog.get("neocognitron"), width=60))
     assert max(len(line) for line in text.splitlines()) <= 60

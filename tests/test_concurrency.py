@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from starter import results, status
-from starter.card import write_card
 from starter.models import Claim, Paper
+from starter.papers.card import write_card
+from starter.track import results, status
 
 WRITERS = 20
 RUNS_EACH = 500
@@ -22,7 +22,7 @@ RUNS_EACH = 500
 WRITER = """
 import sys
 from pathlib import Path
-from starter import results
+from starter.track import results
 root, writer, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 env = {"host": "h" * 200, "note": "x" * 300}  # long lines make torn writes likelier
 for i in range(count):

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from starter import history
+from starter.report import history
 
 
 def git(cwd: Path, *args: str, date: str | None = None, author: str | None = None) -> str:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from starter.errors import InputError, NotFoundError, StarterError
-from starter.identifiers import PaperRef, parse
+from starter.papers.identifiers import PaperRef, parse
 
 ATTENTION = PaperRef("arxiv", "1706.03762")
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from starter import importers
 from starter.errors import InputError, NotFoundError, StarterError
+from starter.track import importers
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -342,7 +342,7 @@ NEW_FORMS = [
 
 @pytest.mark.parametrize(("form", "key"), NEW_FORMS)
 def test_new_works_for_every_identifier_form(cli, services, tmp_path, form, key):
-    from starter.card import load_card
+    from starter.papers.card import load_card
 
     arxiv_route(services, "1706.03762", "arxiv_1706.03762v7.xml")
     arxiv_route(services, "1706.03762v7", "arxiv_1706.03762v7.xml")
@@ -416,7 +416,7 @@ def test_contradictory_or_empty_input_is_exit_1(cli, services, args, message):
 
 
 def test_resolve_hands_fill_in_warnings_to_the_caller(services):
-    from starter.metadata import resolve
+    from starter.papers.metadata import resolve
 
     serve_unicode_paper(services)
     services.route(f"/s2/graph/v1/paper/ARXIV:{UNICODE_ID}", Reply(503, b"<html>down</html>"))

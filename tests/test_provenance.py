@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from starter import provenance
+from starter.track import provenance
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -115,7 +115,7 @@ def test_package_versions_agree_with_importlib_metadata() -> None:
 
 def test_capturing_never_imports_the_packages_it_names(repo: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from starter import provenance; "
+        "import sys; from pathlib import Path; from starter.track import provenance; "
         f"provenance.capture(Path({str(repo)!r})); "
         "print(sorted(m for m in ('numpy', 'torch', 'jax', 'tensorflow', 'sklearn') "
         "if m in sys.modules))"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from starter import readme
 from starter.errors import InputError, NotFoundError
+from starter.report import readme
 
 BEFORE = "# My reimplementation\n\nIntro | with a pipe.\n\n"
 AFTER = "\n## How to run\n\n`python train.py`\n"

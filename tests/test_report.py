@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from starter import report, report_model, results
 from starter.errors import InputError
 from starter.models import ClaimStatus, Run
+from starter.report import model as report_model
+from starter.report import write as report
+from starter.track import results
 
 # Read at import: the autouse fixture clears STARTER_* variables before each test runs.
 UPDATE_GOLDEN = os.environ.get("STARTER_UPDATE_GOLDEN") == "1"
@@ -245,7 +247,7 @@ def test_json_report_of_the_example_matches_the_golden_file(example: Path) -> No
 
 
 def test_report_shows_the_numbers_and_verdicts_of_status(example: Path) -> None:
-    from starter import status
+    from starter.track import status
 
     model = json.loads(report.generate(example, "json", "-").text)
     computed = {c.id: c for c in status.compute(example).claims}
@@ -515,7 +517,8 @@ def test_without_matplotlib_the_report_has_no_plots_and_a_clear_message(
 
 
 def test_plots_are_deterministic_and_labelled_directly(example: Path) -> None:
-    from starter import plots, status
+    from starter.report import plots
+    from starter.track import status
 
     claim = next(c for c in status.compute(example).claims if c.id == "test-error")
     svg = plots.claim_figure(claim)
@@ -534,7 +537,8 @@ def test_plots_are_deterministic_and_labelled_directly(example: Path) -> None:
 
 
 def test_only_numeric_claims_with_values_are_plotted(example: Path) -> None:
-    from starter import plots, status
+    from starter.report import plots
+    from starter.track import status
 
     drawn = [c.id for c in plots.plottable(status.compute(example).claims)]
 
@@ -670,7 +674,7 @@ def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_large_report_lists_the_latest_runs_and_counts_every_run(large: Path) -> None:
-    from starter import status
+    from starter.track import status
 
     model = json.loads(report.generate(large, "json", "-").text)
     runs = model["runs"]
@@ -702,7 +706,7 @@ def test_a_large_report_lists_the_latest_runs_and_counts_every_run(large: Path) 
 
 
 def test_a_large_report_says_the_same_in_markdown_and_html(large: Path) -> None:
-    from starter import status
+    from starter.track import status
 
     n = next(c.n for c in status.compute(large).claims if c.id == "test-error")
     md = report.generate(large, "md").output.read_text(encoding="utf-8")
@@ -730,7 +734,7 @@ def test_a_small_report_draws_and_lists_everything(example: Path) -> None:
 
 
 def test_drawn_values_are_all_of_a_few_or_evenly_spaced_quantiles() -> None:
-    from starter.plots import drawn
+    from starter.report.plots import drawn
 
     assert drawn((3.0, 1.0, 2.0)) == (3.0, 1.0, 2.0)
     many = [float((i * 7919) % 10007) for i in range(10007)]
@@ -743,7 +747,8 @@ def test_drawn_values_are_all_of_a_few_or_evenly_spaced_quantiles() -> None:
 def test_a_tolerance_change_outside_git_is_dated_by_the_next_committed_run(
     tmp_path: Path,
 ) -> None:
-    from starter import history, status
+    from starter.report import history
+    from starter.track import status
 
     root = tmp_path / "nogit"
     write(root / "paper.toml", CARD.format(train_tolerance=""))

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from starter import results, status
-from starter.card import write_card
-from starter.digest import RunDigest
 from starter.errors import InputError
 from starter.models import Claim, Paper
+from starter.papers.card import write_card
+from starter.track import results, status
+from starter.track.digest import RunDigest
 
 CLAIM = Claim(
     id="acc", metric="accuracy", value=76.2, value_text="76.2", unit="%", direction="higher",

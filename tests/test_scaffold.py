@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from starter import catalog, scaffold
 from starter.errors import ConflictError, InputError, SetupError
 from starter.models import Paper
+from starter.papers import catalog
 from starter.resources import papers_dir
+from starter.scaffold import create as scaffold
 
 
 def git(repo: Path, *args: str) -> str:

@@ -9,8 +9,16 @@ import pytest
 from httpserver import FIXTURES, PREFIXES, Reply, arxiv_route
 
 from starter.errors import InputError, NetworkError, NotFoundError
-from starter.http import Client, NotCached, RateLimited
-from starter.sources import Record, arxiv, crossref, doi, huggingface, openalex, semanticscholar
+from starter.papers.http import Client, NotCached, RateLimited
+from starter.papers.sources import (
+    Record,
+    arxiv,
+    crossref,
+    doi,
+    huggingface,
+    openalex,
+    semanticscholar,
+)
 
 
 def fixture(name: str) -> bytes:
@@ -199,7 +207,7 @@ def test_registry_bibtex_is_tidied_and_parses_with_unicode_kept():
 
 
 def test_merge_prefers_the_published_version_for_venue_year_and_doi():
-    from starter.merge import merge
+    from starter.papers.merge import merge
 
     [preprint] = arxiv.parse(fixture("arxiv_2401.00001v2_unicode.xml"))
     raw = fixture("crossref_works_latin1.json").decode("iso-8859-1")
@@ -215,7 +223,7 @@ def test_merge_prefers_the_published_version_for_venue_year_and_doi():
 
 
 def test_merge_ignores_preprint_venues_and_arxiv_dois():
-    from starter.merge import merge
+    from starter.papers.merge import merge
 
     record = Record(
         source="semanticscholar",
@@ -231,7 +239,7 @@ def test_merge_ignores_preprint_venues_and_arxiv_dois():
 
 
 def test_a_catalog_paper_matched_by_arxiv_id_keeps_its_key_and_claims():
-    from starter.merge import merge, with_catalog
+    from starter.papers.merge import merge, with_catalog
 
     records = arxiv.parse(fixture("arxiv_1706.03762v7.xml"))
     paper, in_catalog = with_catalog(merge(records, primary="arxiv"))
@@ -405,10 +413,10 @@ def test_arxiv_reports_ids_it_silently_dropped(services):
 
 
 def test_arxiv_lookups_keep_to_the_interval(services, monkeypatch):
-    import starter.http
+    import starter.papers.http
 
     waits = []
-    monkeypatch.setattr(starter.http.time, "sleep", waits.append)
+    monkeypatch.setattr(starter.papers.http.time, "sleep", waits.append)
     monkeypatch.setenv("STARTER_ARXIV_INTERVAL", "30")
     arxiv_route(services, "1706.03762", "arxiv_1706.03762v7.xml")
     arxiv.lookup(Client(), "1706.03762", "arXiv:1706.03762")
@@ -441,7 +449,7 @@ def test_doi_bibtex_follows_the_redirect_with_the_accept_header(services):
 
 
 def test_service_addresses_default_to_the_real_services(monkeypatch):
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     for env in PREFIXES:
         monkeypatch.delenv(env, raising=False)
@@ -457,7 +465,7 @@ def test_retry_delay_honours_retry_after_in_seconds_or_as_a_date():
     import email.utils
     import time
 
-    from starter.http import retry_delay
+    from starter.papers.http import retry_delay
 
     assert retry_delay({"Retry-After": "7"}, attempt=0, backoff=1.0) == 7.0
     later = email.utils.formatdate(time.time() + 120, usegmt=True)

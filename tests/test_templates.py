@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from starter import catalog, scaffold, templating
 from starter.errors import InputError, NotFoundError
 from starter.models import Claim, Paper, Venue
+from starter.papers import catalog
+from starter.scaffold import create as scaffold
+from starter.scaffold import templating
 
 MANIFEST = 'name = "mine"\ndescription = "A test template."\n'
 

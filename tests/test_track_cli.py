@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from starter.card import load_card, write_card
 from starter.errors import InputError
 from starter.models import Claim, Paper
-from starter.recorder import parse_value
-from starter.results import log_path
+from starter.papers.card import load_card, write_card
+from starter.track.recorder import parse_value
+from starter.track.results import log_path
 
 TOP1 = Claim(
     id="top1", metric="top-1 accuracy", value=76.2, value_text="76.2", unit="%",

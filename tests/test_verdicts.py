@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 
 from starter.models import Aggregation, Claim
-from starter.verdicts import (
+from starter.track.verdicts import (
     Summary,
     binomial_tolerance,
     interval,

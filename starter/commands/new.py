@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from starter.render import print_json, waiting, warn
+from starter.commands.render import print_json, waiting, warn
 
 
 def new(
@@ -48,8 +48,9 @@ def new(
 
     Example: starter new lenet5 --template pytorch --offline
     """
-    from starter import metadata, scaffold
     from starter.config import settings
+    from starter.papers import metadata
+    from starter.scaffold import create as scaffold
 
     conf = settings(
         author=author, email=email, license=license_id, template=template, offline=offline or None

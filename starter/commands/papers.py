@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from starter.render import console, print_json, waiting, warn
+from starter.commands.render import console, print_json, waiting, warn
 
 # Shared by `show` and `search`: both answer from the metadata services and their cache.
 OFFLINE = typer.Option(
@@ -25,7 +25,7 @@ def catalog(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List the built-in catalog of papers, optionally filtered by QUERY."""
-    from starter import catalog as cat
+    from starter.papers import catalog as cat
 
     found = list(cat.search(query))
     if as_json:
@@ -72,9 +72,9 @@ def show(
     refresh: bool = REFRESH,
 ) -> None:
     """Show a paper and the numbers it reports (any paper: arXiv, DOI, Semantic Scholar, ...)."""
-    from starter import metadata
-    from starter.card import paper_to_json, render_card
     from starter.errors import InputError
+    from starter.papers import metadata
+    from starter.papers.card import paper_to_json, render_card
 
     if fmt not in ("text", "json", "toml"):
         raise InputError(f"unknown --format {fmt!r}; use text, json or toml")
@@ -94,7 +94,7 @@ def show(
     elif fmt == "toml":
         typer.echo(render_card(found.paper), nl=False)
     else:
-        from starter.showcard import print_paper
+        from starter.commands.showcard import print_paper
 
         print_paper(found.paper)
 
@@ -108,7 +108,7 @@ def search(
 ) -> None:
     """Find a paper in the catalog, arXiv, Semantic Scholar and OpenAlex; give its id to
     `starter show` or `starter new`."""
-    from starter import metadata
+    from starter.papers import metadata
 
     with waiting("searching", quiet=as_json):
         result = metadata.search(query, offline=offline, refresh=refresh, limit=limit)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starter.render import warn
+from starter.commands.render import warn
 
 
 def report(
@@ -40,8 +40,8 @@ def report(
     ),
 ) -> None:
     """Write the contribution report: claims against the paper, runs, plots, history."""
-    from starter.card import find_card
-    from starter.report import generate
+    from starter.papers.card import find_card
+    from starter.report.write import generate
 
     root = find_card(directory or Path.cwd()).parent
     outcome = generate(root, fmt, output, readme)

@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
+from starter.commands.render import print_json, warn
 from starter.errors import InputError
-from starter.render import print_json, warn
 
 claim_app = typer.Typer(
     help="Add, list, change and remove the paper's claims.", no_args_is_help=True
@@ -30,7 +30,7 @@ _HIGHER_WORDS = ("accuracy", "acc", "bleu", "f1", "auc", "map", "rouge", "precis
 
 
 def _repo(directory: Path | None) -> Any:
-    from starter.recorder import open_repo
+    from starter.track.recorder import open_repo
 
     return open_repo(directory)
 
@@ -46,7 +46,7 @@ def _fmt(value: float | None, digits: int = 4) -> str:
 
 def _claim_value(text: str | None) -> tuple[Any, str | None, str | None]:
     """(value, value_text, unit understood) from VALUE: 76.2, 95%, [1.2, 1.5] or 1.2..1.5."""
-    from starter.recorder import parse_number
+    from starter.track.recorder import parse_number
 
     if text is None:
         return None, None, None
@@ -125,8 +125,8 @@ def claim_add(
     directory: Path = DIRECTORY,
 ) -> None:
     """Add a claim (a number the paper reports) to paper.toml."""
-    from starter import card_edit
     from starter.models import Aggregation, Claim
+    from starter.papers import edit as card_edit
 
     repo = _repo(directory)
     number, value_text, understood_unit = _claim_value(value)
@@ -169,7 +169,7 @@ def claim_add(
     )
     stored = card_edit.add_claim(repo.card_path, claim)
     if tolerance is not None:
-        from starter.results import append, tolerance_record
+        from starter.track.results import append, tolerance_record
 
         append(repo.root, [tolerance_record(stored.id, tolerance, tolerance_origin)])
     if understood_unit and value:
@@ -193,7 +193,7 @@ def claim_list(
     """List the claims in paper.toml."""
     repo = _repo(directory)
     if as_json:
-        from starter.card import paper_to_json
+        from starter.papers.card import paper_to_json
 
         print_json(paper_to_json(repo.paper)["claims"])
         return
@@ -202,7 +202,7 @@ def claim_list(
         return
     from rich.table import Table
 
-    from starter.render import console
+    from starter.commands.render import console
 
     # Ids, values and tolerances never wrap; metric and source fold (`starter show` has the
     # rest: dataset, split, setting, evidence). Tolerance origins follow the table.
@@ -249,14 +249,14 @@ def claim_tolerance(
     directory: Path = DIRECTORY,
 ) -> None:
     """Set how far a result may be from a claim and still reproduce it (recorded in the log)."""
-    from starter import card_edit
-    from starter.recorder import claim_of
-    from starter.results import append, tolerance_record
+    from starter.papers import edit as card_edit
+    from starter.track.recorder import claim_of
+    from starter.track.results import append, tolerance_record
 
     repo = _repo(directory)
     claim = claim_of(repo.paper, claim_id)
     if test_size is not None:
-        from starter.verdicts import binomial_tolerance
+        from starter.track.verdicts import binomial_tolerance
 
         if value is not None:
             raise InputError("give either VALUE --origin TEXT or --test-size N, not both")
@@ -286,7 +286,7 @@ def claim_remove(
     directory: Path = DIRECTORY,
 ) -> None:
     """Remove a claim from paper.toml (its logged runs stay in the results log)."""
-    from starter import card_edit
+    from starter.papers import edit as card_edit
 
     repo = _repo(directory)
     removed = card_edit.remove_claim(repo.card_path, claim_id)
@@ -348,7 +348,7 @@ def log(
     directory: Path = DIRECTORY,
 ) -> None:
     """Record a result: `starter log CLAIM_ID VALUE` or `starter log --from FILE`."""
-    from starter import recorder
+    from starter.track import recorder
 
     repo = _repo(directory)
     recorder.check_kind(kind)
@@ -357,7 +357,7 @@ def log(
     if from_file is not None:
         if claim_id is not None:
             raise InputError("give either CLAIM_ID VALUE or --from FILE, not both")
-        from starter import importers
+        from starter.track import importers
 
         imported = importers.read_file(from_file, fmt, preset, pattern, rows)
         mapping = importers.parse_map(maps)
@@ -413,7 +413,7 @@ def run(
     record one run. Exits with the command's exit code (127 if it does not exist)."""
     import sys
 
-    from starter import importers, recorder
+    from starter.track import importers, recorder
 
     repo = _repo(directory)
     mapping = importers.parse_map(maps)
@@ -455,8 +455,8 @@ def status(
     directory: Path = DIRECTORY,
 ) -> None:
     """Where each claim stands: runs, mean ± sd, 95% interval of the gap, and the verdict."""
-    from starter import status as core
-    from starter.recorder import open_repo
+    from starter.track import status as core
+    from starter.track.recorder import open_repo
 
     repo = open_repo(directory)
     report = core.compute(repo.root, keep_runs=False)
@@ -464,7 +464,7 @@ def status(
         warn(problem)
     claims = report.claims
     if claim_id is not None:
-        from starter.recorder import claim_of
+        from starter.track.recorder import claim_of
 
         claim_of(report.paper, claim_id)
         claims = [c for c in claims if c.id == claim_id]
@@ -513,7 +513,7 @@ def _details(c: Any) -> list[str]:
 
 
 def _spread(values: tuple[float, ...]) -> str:
-    from starter.verdicts import Summary
+    from starter.track.verdicts import Summary
 
     s = Summary.of(values)
     sd = f" ± {_fmt(s.sd, 3)}" if s.sd is not None else ""
@@ -524,7 +524,7 @@ def _print_status(report: Any, claims: list[Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from starter.render import console
+    from starter.commands.render import console
 
     out = console()
     title = f"{report.paper.key}: {report.paper.title}"

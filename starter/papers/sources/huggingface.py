@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from starter.sources import Record, check_found, clean_text, decode_json
+from starter.papers.sources import Record, check_found, clean_text, decode_json
 
 
 def fetch(client: Any, arxiv_id: str) -> Any:
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     return client.get("huggingface", f"{base_url('huggingface')}/papers/{arxiv_id}")
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from starter.sources import Record, check_found, decode_json
+from starter.papers.sources import Record, check_found, decode_json
 
 BIBTEX = "application/x-bibtex"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 
 
 def _url(doi: str) -> str:
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     # The resolver takes the DOI as a path; keep its slashes, encode what breaks a URL.
     return f"{base_url('doi')}/{quote(doi, safe='/:;()')}"
@@ -52,7 +52,7 @@ def parse_bibtex(text: str) -> str | None:
 
 def lookup(client: Any, doi: str) -> Record:
     """The paper of a DOI from its CSL-JSON (the same shape as a Crossref work)."""
-    from starter.sources.crossref import parse_work
+    from starter.papers.sources.crossref import parse_work
 
     reply = fetch_csl(client, doi)
     check_found(reply, "doi", f"DOI {doi}", "check the DOI")

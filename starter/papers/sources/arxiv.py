@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 from starter.errors import InputError, NetworkError, NotFoundError
 from starter.models import Venue
-from starter.sources import Record, clean_text, find_github_url, year_of
+from starter.papers.sources import Record, clean_text, find_github_url, year_of
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
@@ -20,7 +20,7 @@ _ID_IN_URL = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v>\d+))?$")
 
 def fetch(client: Any, ids: list[str]) -> Any:
     """The feed for these ids (each may carry a version: 1706.03762v7)."""
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     params = {"id_list": ",".join(ids), "max_results": str(max(10, len(ids)))}
     return client.get("arxiv", base_url("arxiv"), params=params)
@@ -28,7 +28,7 @@ def fetch(client: Any, ids: list[str]) -> Any:
 
 def fetch_search(client: Any, query: str, limit: int = 10) -> Any:
     """The feed of a search over all fields, best matches first."""
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     words = " AND ".join(f"all:{w}" for w in re.findall(r"[\w-]+", query)) or "all:"
     params = {"search_query": words, "max_results": str(limit), "sortBy": "relevance"}

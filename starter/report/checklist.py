@@ -147,7 +147,7 @@ def _code(name: str, files: list[str], pattern: re.Pattern[str], facts: RunFacts
 
 
 def _results_table(root: Path, facts: RunFacts) -> Item:
-    from starter.readme import BEGIN
+    from starter.report.readme import BEGIN
 
     name = "Results table with the commands that produce it"
     counted, with_command = facts.counted, facts.with_command

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from starter import catalog
-from starter.card import load_card, parse_card, render_card
 from starter.errors import NotFoundError, StarterError
-from starter.identifiers import PaperRef, parse
 from starter.models import Paper
+from starter.papers import catalog
+from starter.papers.card import load_card, parse_card, render_card
+from starter.papers.identifiers import PaperRef, parse
 
 CACHE_SECONDS = 7 * 24 * 3600  # as long as the HTTP cache keeps answers (http.CACHE_DAYS)
 SOURCE_NAMES = {
@@ -51,7 +51,7 @@ def resolve(
     """The paper named by `text` (see identifiers.parse for the accepted forms).
 
     `on_warning` receives what could not be filled in (a fill-in service down, say); the
-    command prints it (e.g. with starter.render.warn), the core does not."""
+    command prints it (e.g. with starter.commands.render.warn), the core does not."""
     found = lookup(text, offline=offline, refresh=refresh)
     if on_warning:
         for message in found.warnings:
@@ -87,7 +87,7 @@ def lookup(
     owned = client is None
     if owned:
         from starter.config import settings
-        from starter.http import Client
+        from starter.papers.http import Client
 
         client = Client(offline=offline, refresh=refresh, mailto=settings().mailto)
     try:
@@ -118,7 +118,7 @@ class _Tracker:
         return value
 
     def fill(self, source: str, call: Callable[[], Any]) -> Any:
-        from starter.http import NotCached
+        from starter.papers.http import NotCached
 
         before = self.client.network_requests
         try:
@@ -138,8 +138,8 @@ class _Tracker:
 
 
 def _fetch(ref: PaperRef, client: Any) -> Lookup:
-    from starter.merge import merge, with_catalog
-    from starter.sources import arxiv, crossref, doi, huggingface, openalex, semanticscholar
+    from starter.papers.merge import merge, with_catalog
+    from starter.papers.sources import arxiv, crossref, doi, huggingface, openalex, semanticscholar
 
     track = _Tracker(client)
     records = []
@@ -250,7 +250,7 @@ def _read_paper_cache(ref: PaperRef, max_age: float | None) -> Lookup | None:
         return None  # no cache file, or one from another version: fetch again
     if max_age is not None and time.time() - saved > max_age:
         return None
-    from starter.merge import with_catalog
+    from starter.papers.merge import with_catalog
 
     # The catalog is applied on reading, so a newer catalog card wins over the cache.
     paper, in_catalog = with_catalog(paper)
@@ -276,13 +276,13 @@ def _write_paper_cache(result: Lookup) -> None:
 def bibtex(result: Lookup, *, offline: bool = False, refresh: bool = False) -> str:
     """BibTeX for the paper: the DOI registry's entry when it has one that parses (by
     content negotiation, through the HTTP cache), else starter's own from the card."""
-    from starter.bibtex import paper_bibtex
+    from starter.papers.bibtex import paper_bibtex
 
     paper = result.paper
     if paper.doi:
         from starter.config import settings
-        from starter.http import Client
-        from starter.sources import doi as doi_source
+        from starter.papers.http import Client
+        from starter.papers.sources import doi as doi_source
 
         client = Client(offline=offline, refresh=refresh, mailto=settings().mailto)
         try:
@@ -333,8 +333,8 @@ def search(
         for p in catalog.search(query)
     ]
     from starter.config import settings
-    from starter.http import Client
-    from starter.sources import arxiv, openalex, semanticscholar
+    from starter.papers.http import Client
+    from starter.papers.sources import arxiv, openalex, semanticscholar
 
     client = Client(offline=offline, refresh=refresh, mailto=settings().mailto)
     track = _Tracker(client)
@@ -358,7 +358,7 @@ def search(
     finally:
         client.close()
     if offline and all(v == "not cached" for v in track.sources.values()) and not found:
-        from starter.http import NotCached
+        from starter.papers.http import NotCached
 
         raise NotCached(f"no search for {query!r} in the cache; run without --offline once")
     return SearchResult(tuple(found), track.sources, tuple(track.warnings))

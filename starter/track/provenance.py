@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from starter.results import PATCHES_DIR, RESULTS_DIR, patches_dir
+from starter.track.results import PATCHES_DIR, RESULTS_DIR, patches_dir
 
 # Read from package metadata, never imported: importing torch alone takes seconds.
 KEY_PACKAGES = ("numpy", "torch", "jax", "tensorflow", "scikit-learn")

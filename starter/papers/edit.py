@@ -7,9 +7,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from starter.card import parse_card, render_claim
 from starter.errors import ConflictError, InputError, NotFoundError
 from starter.models import Claim, Paper, derive_claim_id
+from starter.papers.card import parse_card, render_claim
 
 
 def _load(path: Path) -> tuple[Paper, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from starter.errors import InputError, NotFoundError, SetupError
 from starter.models import ClaimStatus, Paper
-from starter.report_model import RUNS_SHOWN, build, short_sha
+from starter.report.model import RUNS_SHOWN, build, short_sha
 
 FORMATS = ("md", "html", "json")
 DEFAULT_OUTPUT = {
@@ -79,7 +79,7 @@ def render_readme_section(
     model: dict[str, Any], root: Path | None = None, report: str | None = None
 ) -> str:
     """The compact table and badge that go between the README's markers."""
-    from starter.readme import BADGE_PATH, badge_counts
+    from starter.report.readme import BADGE_PATH, badge_counts
 
     reproduced, judgeable = badge_counts(model["claims"])
     env = _environment(root, autoescape=False)
@@ -152,7 +152,8 @@ def generate(
     root: Path, fmt: str | None = None, output: str | None = None, readme: bool = False
 ) -> Outcome:
     """Compute the status at `root`, build the report and write it (and the README section)."""
-    from starter import checklist, history, plots, status
+    from starter.report import checklist, history, plots
+    from starter.track import status
 
     fmt = infer_format(fmt, output)
     root = Path(root)
@@ -213,8 +214,8 @@ def _write(
     fmt: str, model: dict[str, Any], root: Path, target: Path | None, drawable: list[ClaimStatus]
 ) -> tuple[list[Path], str]:
     """Render and write one format; plots go beside a Markdown file, inline into HTML."""
-    from starter import plots
     from starter.fsutil import atomic_write_bytes, atomic_write_text
+    from starter.report import plots
 
     written: list[Path] = []
     if fmt == "json":
@@ -239,7 +240,7 @@ def _write(
 
 def update_readme(root: Path, model: dict[str, Any]) -> tuple[Path, ...]:
     """Rewrite the README's results section and the badge from `model`; idempotent."""
-    from starter import readme
+    from starter.report import readme
 
     link = DEFAULT_OUTPUT["md"] if (root / DEFAULT_OUTPUT["md"]).exists() else None
     section = render_readme_section(model, root, report=link)
@@ -249,7 +250,7 @@ def update_readme(root: Path, model: dict[str, Any]) -> tuple[Path, ...]:
 
 
 def _check_readme(root: Path) -> None:
-    from starter.readme import BEGIN, END, replace_section
+    from starter.report.readme import BEGIN, END, replace_section
 
     path = root / "README.md"
     try:
@@ -265,7 +266,7 @@ def _check_readme(root: Path) -> None:
 
 def _bibtex(paper: Paper) -> str | None:
     try:
-        from starter.bibtex import paper_bibtex
+        from starter.papers.bibtex import paper_bibtex
     except ImportError:  # the module ships with the scaffold; a report does not need it
         return None
     return paper_bibtex(paper)

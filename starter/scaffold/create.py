@@ -98,7 +98,7 @@ def build_context(
     template_defaults: dict[str, Any],
 ) -> dict[str, Any]:
     """Everything a template may use; the README lists it under "Templates"."""
-    from starter.bibtex import (
+    from starter.papers.bibtex import (
         citation_key,
         paper_bibtex,
         software_bibtex,
@@ -162,7 +162,7 @@ def _authors_text(authors: tuple[str, ...]) -> str:
 
 def _cff_reference(paper: Paper) -> dict[str, Any]:
     """The original paper's fields as CITATION.cff (1.2.0) wants them; unknown ones left out."""
-    from starter.bibtex import venue_kind
+    from starter.papers.bibtex import venue_kind
 
     kind = venue_kind(paper)
     ref: dict[str, Any] = {
@@ -223,8 +223,8 @@ def create(
     any point (a template error, git, Ctrl-C) leaves neither a partial repository nor
     the temporary folder behind.
     """
-    from starter import gitutil, templating
-    from starter.card import CARD_NAME, render_card
+    from starter.papers.card import CARD_NAME, render_card
+    from starter.scaffold import gitutil, templating
 
     license_id = normalize_license(license_id)
     tmpl = templating.find_template(template or "default")

@@ -169,7 +169,7 @@ def build(
 ) -> dict[str, Any]:
     """The report as plain data: what the JSON holds and both templates show."""
     from starter import __version__
-    from starter.digest import RunDigest
+    from starter.track.digest import RunDigest
 
     claims = list(status.claims)
     # A status computed with recent=N holds the latest runs and a digest of all of them;
@@ -302,7 +302,7 @@ def _later_runs(status: Any, every_run: bool) -> Callable[[str], tuple[str, str]
                     if run is not None:
                         found[moment] = (run.id, run.git["commit"])
             else:
-                from starter.status import first_committed_runs
+                from starter.track.status import first_committed_runs
 
                 found = first_committed_runs(status.root, times)
         return found.get(time)
@@ -329,7 +329,7 @@ def _claim_row(
     later_run: Callable[[str], tuple[str, str] | None],
     first_result: dict[str, str],
 ) -> dict[str, Any]:
-    from starter.plots import MAX_POINTS, drawn
+    from starter.report.plots import MAX_POINTS, drawn
 
     row: dict[str, Any] = {}
     capped = {}
@@ -352,7 +352,7 @@ def _claim_row(
         row["tolerance_commit"] = _commit_near(claim.tolerance_changed_at, history, later_run)
     row["first_result"] = first_result.get(claim.id)
     if capped:
-        from starter.plots import drawn_note
+        from starter.report.plots import drawn_note
 
         row["values_drawn"] = {name: {"drawn": MAX_POINTS, "of": n} for name, n in capped.items()}
         row["plot_note"] = drawn_note(claim)
@@ -444,7 +444,7 @@ def _runs(shown: list[Run], digest: Any) -> dict[str, Any]:
 
 
 def _env_text(value: Any) -> str:
-    from starter.digest import env_text
+    from starter.track.digest import env_text
 
     return env_text(value)
 
@@ -452,7 +452,7 @@ def _env_text(value: Any) -> str:
 def environment(runs: Any) -> dict[str, Any]:
     """What the runs ran on, each value with how many runs, and where runs disagree.
     `runs`: a list of Run, or the status.RunDigest that counted them."""
-    from starter.digest import ENV_KEYS, RunDigest
+    from starter.track.digest import ENV_KEYS, RunDigest
 
     digest = runs if isinstance(runs, RunDigest) else RunDigest.of(list(runs))
     keys = ENV_KEYS

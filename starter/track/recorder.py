@@ -38,7 +38,7 @@ class Repo:
 
 def open_repo(directory: Path | None) -> Repo:
     """The reimplementation repository at or above `directory` (default: the current one)."""
-    from starter.card import find_card, load_card
+    from starter.papers.card import find_card, load_card
 
     start = Path(directory) if directory is not None else Path.cwd()
     if directory is not None and not start.is_dir():
@@ -167,7 +167,7 @@ def record_runs(
     warnings: list[str] | None = None,
 ) -> Recorded:
     """Check, capture provenance once, and append all runs in one locked write."""
-    from starter import provenance, results
+    from starter.track import provenance, results
 
     check_kind(kind)
     warnings = list(warnings or [])
@@ -275,7 +275,7 @@ def run_command(
     import shutil
     import tempfile
 
-    from starter import importers
+    from starter.track import importers
 
     if not argv:
         raise InputError("give the command to run after --, e.g. starter run -- python train.py")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from starter.digest import RunDigest
 from starter.models import Claim, ClaimStatus, Paper, Run
+from starter.track.digest import RunDigest
 
 VERDICT_ORDER = (
     "reproduced",
@@ -100,9 +100,9 @@ def compute(
     With recent=N (what `starter report` uses, whatever keep_runs says) the values are kept,
     `runs` holds the N most recent runs, `digest` sums up all of them, and a large log is
     read by one process per core too."""
-    from starter.card import CARD_NAME, load_card
-    from starter.results import log_path, run_from_record
-    from starter.verdicts import Summary, expected_outside, judge
+    from starter.papers.card import CARD_NAME, load_card
+    from starter.track.results import log_path, run_from_record
+    from starter.track.verdicts import Summary, expected_outside, judge
 
     # typeshed wants a make_scanner, the stdlib passes a JSONDecoder (see read_records)
     scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
@@ -167,7 +167,7 @@ def _read(
     recent: int | None = None,
 ) -> _Pass:
     """One streaming pass over the log (or the lines starting in `span`)."""
-    from starter.results import Problem, read_records, run_from_record
+    from starter.track.results import Problem, read_records, run_from_record
 
     tallies = {claim_id: _Tally() for claim_id in claim_ids}
     out = _Pass(tallies)
@@ -327,7 +327,7 @@ def _read_parallel(
     processes cannot be forked here (then one process reads it all)."""
     import multiprocessing
 
-    from starter.results import line_spans
+    from starter.track.results import line_spans
 
     spans = line_spans(path, workers)
     if len(spans) < 2:
@@ -472,7 +472,7 @@ def first_committed_runs(root: Path, times: list[str]) -> dict[str, tuple[str, s
     """For each time, the earliest run (by time, then log order) at or after it that records
     a commit, as (run id, commit): where a tolerance change not found in paper.toml's
     history landed. A second pass over the log, made only when the report needs it."""
-    from starter.results import log_path, read_records
+    from starter.track.results import log_path, read_records
 
     found: dict[str, tuple[str, str, str]] = {}  # time -> (run time, id, commit)
     queries = sorted(set(times))

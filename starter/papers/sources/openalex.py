@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from starter.models import Venue
-from starter.sources import Record, check_found, clean_text, decode_json
+from starter.papers.sources import Record, check_found, clean_text, decode_json
 
 
 def work_id(kind: str, value: str) -> str:
@@ -16,13 +16,13 @@ def work_id(kind: str, value: str) -> str:
 
 
 def fetch(client: Any, ident: str) -> Any:
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     return client.get("openalex", f"{base_url('openalex')}/works/{quote(ident, safe=':/')}")
 
 
 def fetch_search(client: Any, query: str, limit: int = 10) -> Any:
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     params = {"search": query, "per-page": str(limit)}
     return client.get("openalex", f"{base_url('openalex')}/works", params=params)
@@ -100,7 +100,7 @@ def rebuild_abstract(index: Any) -> str | None:
 
 def _arxiv_id(data: dict[str, Any]) -> str | None:
     """An arXiv id from a location on arxiv.org, when OpenAlex lists one."""
-    from starter.identifiers import arxiv_ref
+    from starter.papers.identifiers import arxiv_ref
 
     for location in data.get("locations") or []:
         url = location.get("landing_page_url") if isinstance(location, dict) else None

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from starter.card import load_card
 from starter.errors import NotFoundError
 from starter.models import Paper
+from starter.papers.card import load_card
 from starter.resources import papers_dir
 
 

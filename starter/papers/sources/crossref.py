@@ -6,12 +6,12 @@ from typing import Any
 from urllib.parse import quote
 
 from starter.models import Venue
-from starter.sources import Record, check_found, clean_text, decode_json, strip_tags
+from starter.papers.sources import Record, check_found, clean_text, decode_json, strip_tags
 
 
 def fetch(client: Any, doi: str) -> Any:
     """The works record of a DOI (URL-encoded: SICI DOIs hold `<`, `>`, `;` and `#`)."""
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     return client.get("crossref", f"{base_url('crossref')}/works/{quote(doi, safe='')}")
 

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from starter.models import Venue
-from starter.sources import Record, check_found, clean_text, decode_json
+from starter.papers.sources import Record, check_found, clean_text, decode_json
 
 FIELDS = "title,authors,year,venue,journal,externalIds,abstract,url,publicationDate"
 SEARCH_FIELDS = "title,authors,year,venue,externalIds"
@@ -19,14 +19,14 @@ def paper_id(kind: str, value: str) -> str:
 
 
 def fetch(client: Any, ident: str) -> Any:
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     url = f"{base_url('semanticscholar')}/paper/{quote(ident, safe=':/')}"
     return client.get("semanticscholar", url, params={"fields": FIELDS})
 
 
 def fetch_search(client: Any, query: str, limit: int = 10) -> Any:
-    from starter.http import base_url
+    from starter.papers.http import base_url
 
     params = {"query": query, "limit": str(limit), "fields": SEARCH_FIELDS}
     return client.get(

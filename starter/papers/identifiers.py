@@ -195,7 +195,7 @@ def _parse_url(raw: str) -> PaperRef | None:
 def _is_catalog_key(text: str) -> bool:
     if not re.fullmatch(r"[A-Za-z0-9][\w.-]{0,100}", text):
         return False
-    from starter import catalog
+    from starter.papers import catalog
 
     try:
         return (catalog.papers_dir() / f"{text}.toml").is_file()
@@ -207,7 +207,7 @@ def _near_catalog_key(text: str) -> None:
     """A word close to a catalog key is most likely a mistyped key: say which."""
     if not re.fullmatch(r"[A-Za-z][\w.-]{0,40}", text):
         return
-    from starter import catalog
+    from starter.papers import catalog
 
     message = catalog.unknown_key_message(text)
     if "did you mean" in message:

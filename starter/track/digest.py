@@ -28,7 +28,7 @@ class RunDigest:
     )
 
     def __init__(self) -> None:
-        from starter.checklist import RunFacts
+        from starter.report.checklist import RunFacts
 
         self.total = self.extension = self.failed = self.dirty = self.with_env = 0
         self.env: dict[str, dict[str, int]] = {key: {} for key in ENV_KEYS}

@@ -35,7 +35,7 @@ class Record:
 
 def decode_json(reply: Any, service: str) -> Any:
     """The JSON body of `reply`, or a NetworkError saying what came instead."""
-    from starter.http import service_name
+    from starter.papers.http import service_name
 
     name = service_name(service)
     if reply.is_html:
@@ -53,7 +53,7 @@ def decode_json(reply: Any, service: str) -> Any:
 
 def check_found(reply: Any, service: str, what: str, hint: str) -> None:
     """404 (JSON or HTML) means the paper is unknown to this service."""
-    from starter.http import service_name
+    from starter.papers.http import service_name
 
     if reply.status == 404 or reply.status == 410:
         raise NotFoundError(f"no {what} on {service_name(service)}; {hint}")

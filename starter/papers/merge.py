@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from starter.models import Paper, Venue
-from starter.sources import Record, find_github_url
+from starter.papers.sources import Record, find_github_url
 
 # Precedence, first source that has the field wins. "primary" is the service that decided
 # the paper exists (arXiv for arXiv ids, Crossref or the DOI resolver for DOIs, ...).
@@ -37,7 +37,7 @@ _PREPRINT_VENUE = re.compile(r"(?i)^(arxiv|biorxiv|medrxiv|ssrn|corr)\b|arxiv \(
 
 def merge(records: list[Record], primary: str) -> Paper:
     """The merged paper; `records` holds at least the primary source's record."""
-    from starter.bibtex import citation_key
+    from starter.papers.bibtex import citation_key
 
     by_source = {r.source: r for r in records}
 
@@ -72,7 +72,7 @@ def merge(records: list[Record], primary: str) -> Paper:
 
 def with_catalog(paper: Paper) -> tuple[Paper, bool]:
     """The catalog paper with the same DOI or arXiv id, filled in from `paper`, if any."""
-    from starter import catalog
+    from starter.papers import catalog
 
     known = catalog.find_by_id(doi=paper.doi, arxiv_id=paper.arxiv_id)
     if known is None:

@@ -1,0 +1,1 @@
+"""Scaffold: new reimplementation repositories from templates, and the git calls they need."""
