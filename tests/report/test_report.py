@@ -1,9 +1,9 @@
 """`starter report`: the report model, its Markdown, HTML and JSON, the plots, and the bad
 cases (no runs, no commits, a shallow clone, no matplotlib, a broken restyled template).
 
-Golden files: tests/golden/report/ holds the Markdown and JSON of the example repository
+Golden files: tests/report/golden/ holds the Markdown and JSON of the example repository
 below. After a deliberate change of output, regenerate them with
-    STARTER_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_report.py
+    STARTER_UPDATE_GOLDEN=1 .venv/bin/pytest tests/report/test_report.py
 and review the diff."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from starter.track import results
 
 # Read at import: the autouse fixture clears STARTER_* variables before each test runs.
 UPDATE_GOLDEN = os.environ.get("STARTER_UPDATE_GOLDEN") == "1"
-GOLDEN = Path(__file__).parent / "golden" / "report"
+GOLDEN = Path(__file__).parent / "golden"
 EPOCH = "1775000000"  # 2026-03-31T23:33:20Z: the report's "generated" time in the goldens
 
 CARD = """\
@@ -632,7 +632,7 @@ def test_report_command_that_cannot_write_fails_with_exit_6(cli, example: Path) 
 
 
 def test_report_help_loads_no_heavy_library(tmp_path: Path) -> None:
-    from test_startup_imports import heavy_in, loaded_modules
+    from probe import heavy_in, loaded_modules
 
     modules, proc = loaded_modules(tmp_path, "report", "--help")
 
