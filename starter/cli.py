@@ -95,11 +95,13 @@ def _register() -> None:
     # Command modules import only typer and starter's light modules at the top; what a
     # command needs beyond that (jinja2, git, requests, ...) it imports when it runs.
     # Each module registers its commands in the order of the walkthrough.
-    from starter.commands import new, papers, share, track
+    from starter.commands import claim, new, papers, share, status, track
 
     new.register(app)
     papers.register(app)
+    claim.register(app)
     track.register(app)
+    status.register(app)
     share.register(app)
 
 

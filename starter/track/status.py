@@ -427,6 +427,17 @@ def _with_log(
     )
 
 
+def check(report: StatusReport) -> None:
+    """`status --check`: raise CheckFailed naming the central claims (every claim, if none is
+    central) that were not reproduced."""
+    from starter.errors import CheckFailed
+
+    central = [c for c in report.claims if c.central] or report.claims
+    failing = [c.id for c in central if c.verdict == "not-reproduced"]
+    if failing:
+        raise CheckFailed(f"not reproduced: {', '.join(failing)}")
+
+
 def status_to_json(status: ClaimStatus) -> dict[str, Any]:
     """The documented `status --json` fields of one claim, plus a few for tools."""
     reported = status.reported

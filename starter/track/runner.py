@@ -1,0 +1,184 @@
+"""`starter run`: run the training command with live output, collect the metrics it writes
+to $STARTER_METRICS_FILE (or prints), and record one run."""
+
+from __future__ import annotations
+
+import math
+import os
+import shlex
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from starter.errors import InputError, StarterError
+from starter.track.recorder import Recorded, Repo, check_kind, parse_params, record_runs
+
+COMMAND_NOT_FOUND = 127  # what a shell returns for a command it cannot find
+
+
+class CommandNotFound(StarterError):
+    """`starter run` was given a command that does not exist (exit 127, like a shell)."""
+
+    exit_code = COMMAND_NOT_FOUND
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    exit_code: int
+    recorded: Recorded
+    metrics: dict[str, float]
+
+
+def read_metrics_file(path: Path) -> dict[str, float] | None:
+    """The metrics a program wrote to STARTER_METRICS_FILE; None when it wrote none."""
+    import json
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the metrics file {path}: {exc}") from None
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(
+            f"the metrics file is not JSON ({exc}); the program must write an object such as "
+            '{"test-error": 5.1}; it is kept at ' + str(path)
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(
+            'the metrics file must hold a JSON object such as {"test-error": 5.1}; '
+            f"it is kept at {path}"
+        )
+    metrics: dict[str, float] = {}
+    for name, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(
+                f"the metrics file maps {name!r} to {value!r}, not a number; kept at {path}"
+            )
+        if not math.isfinite(value):
+            raise InputError(f"the metrics file gives {name} = {value}; kept at {path}")
+        metrics[str(name)] = float(value)
+    return metrics
+
+
+def run_command(
+    repo: Repo,
+    argv: list[str],
+    *,
+    seed: int | None = None,
+    params: list[str] | None = None,
+    pattern: str | None = None,
+    preset: str | None = None,
+    maps: list[str] | None = None,
+    kind: str = "reproduction",
+    note: str | None = None,
+    deviation: str | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> RunOutcome:
+    """Run `argv` with live output, collect its metrics, and record one run.
+
+    Without a pattern the command inherits the terminal (progress bars keep working);
+    with --pattern/--preset its output is read line by line, echoed and matched.
+    """
+    import shutil
+    import tempfile
+
+    from starter.track import importers
+
+    if not argv:
+        raise InputError("give the command to run after --, e.g. starter run -- python train.py")
+    check_kind(kind)
+    param_values = parse_params(params)
+    mapping = importers.parse_map(maps or [])
+    if shutil.which(argv[0]) is None and not Path(argv[0]).is_file():
+        raise CommandNotFound(f"command not found: {argv[0]}; nothing was run or recorded")
+    regexes = importers.regexes_for(preset, pattern) if (pattern or preset) else None
+    scratch = Path(tempfile.mkdtemp(prefix="starter-run-"))
+    metrics_file = scratch / "metrics.json"
+    env = {**os.environ, "STARTER_METRICS_FILE": str(metrics_file)}
+    if seed is not None:
+        env["STARTER_SEED"] = str(seed)
+    started = time.monotonic()
+    pairs: list[tuple[str, float]] = []
+    process: subprocess.Popen[bytes] | subprocess.Popen[str]  # text only when scanned
+    try:
+        if regexes is None:
+            process = subprocess.Popen(argv, env=env)
+            code = process.wait()
+        else:
+            process = subprocess.Popen(
+                argv,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                bufsize=1,
+            )
+            assert process.stdout is not None
+            with process.stdout:
+                for line in process.stdout:
+                    if echo is not None:
+                        echo(line)
+                    pairs.extend(importers.scan_text([line], regexes))
+            code = process.wait()
+    except FileNotFoundError:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise CommandNotFound(
+            f"command not found: {argv[0]}; nothing was run or recorded"
+        ) from None
+    except PermissionError:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise CommandNotFound(f"cannot execute {argv[0]} (permission denied)") from None
+    except KeyboardInterrupt:
+        process.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    duration = round(time.monotonic() - started, 3)
+    warnings: list[str] = []
+    failed = code != 0
+    try:
+        from_file = read_metrics_file(metrics_file)
+    except InputError as exc:
+        if not failed:
+            # Nothing is recorded, and the file is left where it is for the user to fix.
+            raise InputError(f"{exc.message}; nothing was recorded") from None
+        from_file = None
+        warnings.append("ignored the metrics file of the failed run: not a JSON object of numbers")
+    shutil.rmtree(scratch, ignore_errors=True)
+    metrics: dict[str, float] = {}
+    for key, value in pairs:
+        if math.isfinite(value):
+            metrics[key] = value
+    metrics.update(from_file or {})
+    metrics = importers.apply_map(metrics, mapping)
+    if failed:
+        warnings.append(
+            f"the command failed (exit code {code}): the run is recorded as failed and "
+            "none of its metrics count"
+        )
+    elif not metrics:
+        warnings.append(
+            "the command reported no metrics: write a JSON object to $STARTER_METRICS_FILE "
+            "(or use --pattern); the run is recorded without any"
+        )
+    recorded = record_runs(
+        repo,
+        [metrics],
+        seeds=[seed],
+        failed=failed,
+        kind=kind,
+        params=param_values,
+        note=note,
+        deviation=deviation,
+        command=shlex.join(argv),
+        duration=duration,
+        warnings=warnings,
+    )
+    return RunOutcome(exit_code=code, recorded=recorded, metrics=metrics)
