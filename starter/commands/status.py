@@ -75,7 +75,7 @@ def _details(c: Any) -> list[str]:
 
 
 def _spread(values: tuple[float, ...]) -> str:
-    from starter.track.verdicts import Summary
+    from starter.track.stats import Summary
 
     s = Summary.of(values)
     sd = f" ± {fmt(s.sd, 3)}" if s.sd is not None else ""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from starter.models import Run
+from starter.track.digest import COMMAND_WORDS, RunFacts
 
 # status: "yes" (found), "no" (looked and did not find), "author" (only the author can say)
 YES, NO, AUTHOR = "yes", "no", "author"
@@ -42,49 +42,6 @@ class Item:
     name: str
     status: str
     evidence: str
-
-
-# Words in a run's command that show where the training and evaluation code is.
-COMMAND_WORDS = {"Training code": ("train", "fit"), "Evaluation code": ("eval", "test")}
-
-
-@dataclass
-class RunFacts:
-    """What the checklist needs of the runs, gathered one run at a time: a million runs
-    cost a few counters, not a million Run objects."""
-
-    counted: int = 0  # runs not failed, with results
-    with_command: int = 0  # of those, the runs that recorded their command
-    first_command: dict[str, str] = field(default_factory=dict)  # item -> first (sorted)
-
-    def add(self, failed: bool, metrics: Any, command: str | None) -> None:
-        if failed:
-            return
-        if command:
-            found = self.first_command
-            for item, words in COMMAND_WORDS.items():
-                first = found.get(item)  # compared first: most commands sort after it
-                if (first is None or command < first) and any(w in command for w in words):
-                    found[item] = command
-        if metrics:
-            self.counted += 1
-            if command:
-                self.with_command += 1
-
-    def merge(self, other: RunFacts) -> None:
-        self.counted += other.counted
-        self.with_command += other.with_command
-        for item, command in other.first_command.items():
-            first = self.first_command.get(item)
-            if first is None or command < first:
-                self.first_command[item] = command
-
-    @classmethod
-    def of(cls, runs: Iterable[Run]) -> RunFacts:
-        facts = cls()
-        for run in runs:
-            facts.add(run.failed, run.metrics, run.command)
-        return facts
 
 
 def check(root: Path, files: Sequence[str], runs: Iterable[Run] | RunFacts) -> tuple[Item, ...]:

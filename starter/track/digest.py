@@ -3,11 +3,56 @@ environments (value -> runs), first results per claim and the checklist's facts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from starter.models import Run
 
 ENV_KEYS = ("python", "os", "cpu", "gpu")
+
+
+# Words in a run's command that show where the training and evaluation code is.
+COMMAND_WORDS = {"Training code": ("train", "fit"), "Evaluation code": ("eval", "test")}
+
+
+@dataclass
+class RunFacts:
+    """What the checklist needs of the runs, gathered one run at a time: a million runs
+    cost a few counters, not a million Run objects."""
+
+    counted: int = 0  # runs not failed, with results
+    with_command: int = 0  # of those, the runs that recorded their command
+    first_command: dict[str, str] = field(default_factory=dict)  # item -> first (sorted)
+
+    def add(self, failed: bool, metrics: Any, command: str | None) -> None:
+        if failed:
+            return
+        if command:
+            found = self.first_command
+            for item, words in COMMAND_WORDS.items():
+                first = found.get(item)  # compared first: most commands sort after it
+                if (first is None or command < first) and any(w in command for w in words):
+                    found[item] = command
+        if metrics:
+            self.counted += 1
+            if command:
+                self.with_command += 1
+
+    def merge(self, other: RunFacts) -> None:
+        self.counted += other.counted
+        self.with_command += other.with_command
+        for item, command in other.first_command.items():
+            first = self.first_command.get(item)
+            if first is None or command < first:
+                self.first_command[item] = command
+
+    @classmethod
+    def of(cls, runs: Iterable[Run]) -> RunFacts:
+        facts = cls()
+        for run in runs:
+            facts.add(run.failed, run.metrics, run.command)
+        return facts
 
 
 class RunDigest:
@@ -28,8 +73,6 @@ class RunDigest:
     )
 
     def __init__(self) -> None:
-        from starter.report.checklist import RunFacts
-
         self.total = self.extension = self.failed = self.dirty = self.with_env = 0
         self.env: dict[str, dict[str, int]] = {key: {} for key in ENV_KEYS}
         self.packages: dict[str, dict[str, int]] = {}

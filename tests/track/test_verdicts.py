@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 
 from starter.models import Aggregation, Claim
+from starter.track.stats import Summary, t_quantile
 from starter.track.verdicts import (
-    Summary,
     binomial_tolerance,
     interval,
     judge,
@@ -22,7 +22,6 @@ from starter.track.verdicts import (
     runs_to_settle,
     size_in_text,
     suggest_tolerance,
-    t_quantile,
 )
 
 # The worked example: top-1 accuracy 76.2 (u = 0.1), higher is better, no spread, delta 0.4.

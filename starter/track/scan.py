@@ -1,0 +1,291 @@
+"""One streaming pass over the results log, gathering per claim what the verdicts need in
+bounded memory; a large log is read by one process per core and the parts merged in order."""
+
+from __future__ import annotations
+
+import json
+import json.scanner
+import os
+from array import array
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from starter.models import Run
+from starter.track.digest import RunDigest
+
+# The report lists the ids behind a claim's values only while they are few enough to draw
+# every one (plots.MAX_POINTS); beyond that the ids would cost ~60 bytes a run for nothing.
+IDS_KEPT = 1000
+
+
+class Tally:
+    """What the log says about one claim, gathered line by line in bounded memory."""
+
+    __slots__ = ("dev", "ext", "first_time", "ids", "values")
+
+    def __init__(self) -> None:
+        # array('d') holds 8 bytes a value: a million runs cost 8 MB, not 32 as floats.
+        self.values, self.dev, self.ext = array("d"), array("d"), array("d")
+        self.ids: list[str | int] = []  # a run's id, or its line number when it has none
+        self.first_time: str | None = None
+
+
+@dataclass
+class Pass:
+    """What one read of (part of) the log gathered."""
+
+    tallies: dict[str, Tally]
+    runs: list[Run] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Any] = field(default_factory=list)
+    unclaimed: dict[str, int] = field(default_factory=dict)
+    failed: int = 0
+    digest: RunDigest | None = None
+    # (line, record, raw line or None) of the latest runs: the record may be a head only
+    recent: deque[tuple[int, dict[str, Any], bytes | None]] | None = None
+    lines: int = 0  # lines read: where the next part's line numbers start
+
+
+# Below this size one process reads the log faster than two can start; above it, each core
+# reads its own part (a million runs: ~4.5 s on one core of this kind of machine).
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+
+
+def read_log(
+    path: Path,
+    claim_ids: list[str],
+    keep_runs: bool,
+    workers: int | None = None,
+    recent: int | None = None,
+) -> Pass:
+    """The whole log read once: by one process, or by one per core (`workers`: None decides
+    by size) unless every Run is kept."""
+    if keep_runs:
+        workers = 1
+    elif workers is None:
+        size = path.stat().st_size if path.exists() else 0
+        workers = min(os.cpu_count() or 1, 4) if size >= PARALLEL_MIN_BYTES else 1
+    read = _read_parallel(path, claim_ids, workers, recent) if workers > 1 else None
+    return read if read is not None else _read(path, claim_ids, keep_runs, None, recent)
+
+
+def recent_runs(read: Pass) -> list[Run]:
+    """The most recent runs a pass kept (with recent=N), decoded whole."""
+    from starter.track.results import run_from_record
+
+    # typeshed wants a make_scanner, the stdlib passes a JSONDecoder (see read_records)
+    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+    return [
+        run_from_record(record if raw is None else _decode(raw, scan) or record, line)
+        for line, record, raw in read.recent or ()
+    ]
+
+
+def _read(
+    path: Path,
+    claim_ids: list[str],
+    keep_runs: bool,
+    span: tuple[int, int] | None,
+    recent: int | None = None,
+) -> Pass:
+    """One streaming pass over the log (or the lines starting in `span`)."""
+    from starter.track.results import Problem, read_records, run_from_record
+
+    tallies = {claim_id: Tally() for claim_id in claim_ids}
+    out = Pass(tallies)
+    runs, events, unclaimed = out.runs, out.events, out.unclaimed
+    keep_values = keep_runs or recent is not None
+    ids_kept = None if keep_runs else IDS_KEPT
+    digest: RunDigest | None = None
+    latest: deque[tuple[int, dict[str, Any], bytes | None]] | None = None
+    if recent is not None:
+        out.digest = digest = RunDigest()
+        out.recent = latest = deque(maxlen=recent)
+    counter: list[int] = []
+    # The report reads a line written by starter in three parts: the head as status does,
+    # the middle (seed .. duration) for the command, and the provenance (git, env), which
+    # most runs share byte for byte: decoded once per distinct text, counted otherwise.
+    # About twice as fast as decoding every whole line.
+    shared: dict[bytes, list[Any]] = {}  # provenance text -> [git, env, runs]
+    # typeshed wants a make_scanner, the stdlib passes a JSONDecoder (see read_records)
+    scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+    # With keep_raw, a head-only record holds its whole line (bytes) under the int key 0.
+    records: Iterator[tuple[int, dict[Any, Any]]] = read_records(
+        path,
+        out.problems,
+        head_only=keep_values is False or digest is not None,
+        span=span,
+        lines_read=counter,
+        keep_raw=digest is not None,
+    )
+    for number, record in records:
+        if digest is not None and record["type"] == "run":
+            raw = record.pop(0, None)
+            parts = _split(raw, scan, shared) if raw is not None else None
+            if parts is None and raw is not None:  # a line starter did not write as usual
+                whole = _decode(raw, scan)
+                if whole is None:
+                    out.problems.append(Problem(number, "not valid JSON; skipped"))
+                    continue
+                record, raw = whole, None
+            if len(shared) > SHARED_MAX:
+                _flush(shared, digest)
+            if parts is not None:
+                command, provenance = parts
+                provenance[2] += 1
+            else:
+                _flush(shared, digest)  # counted in log order: the report lists values so
+                git, env, command = (record.get(k) for k in ("git", "env", "command"))
+                digest.add_provenance(
+                    git if type(git) is dict else {}, env if type(env) is dict else {}
+                )
+            time = record.get("time")
+            digest.add_run(
+                record.get("kind") == "extension",
+                record.get("failed") is True,
+                time if type(time) is str else "",
+                record["metrics"],
+                command if type(command) is str else None,
+            )
+            latest.append((number, record, raw))  # type: ignore[union-attr]
+        if record["type"] == "tolerance":
+            events.append(
+                {
+                    "claim": record["claim"],
+                    "value": record["value"],
+                    "origin": record.get("origin"),
+                    "time": record.get("time"),
+                }
+            )
+            continue
+        if keep_runs:
+            runs.append(run_from_record(record, number))
+        if record.get("failed") is True:
+            out.failed += 1
+            continue
+        extension = record.get("kind") == "extension"
+        deviation = record.get("deviation")
+        time = record.get("time")
+        run_id = record.get("id")
+        for name, value in record["metrics"].items():
+            tally = tallies.get(name)
+            if tally is None:
+                unclaimed[name] = unclaimed.get(name, 0) + 1
+                continue
+            if extension:
+                tally.ext.append(value)
+            elif deviation:
+                tally.dev.append(value)
+            else:
+                tally.values.append(value)
+                if keep_values and (ids_kept is None or len(tally.ids) <= ids_kept):
+                    tally.ids.append(run_id if isinstance(run_id, str) else number)
+                if isinstance(time, str) and (tally.first_time is None or time < tally.first_time):
+                    tally.first_time = time
+    out.lines = counter[0] if counter else 0
+    if digest is not None:
+        _flush(shared, digest)
+    return out
+
+
+# Distinct provenance texts held at once before they are counted into the digest.
+SHARED_MAX = 4096
+_GIT = b', "git": '
+
+
+def _split(raw: bytes, scan: Any, shared: dict[bytes, list[Any]]) -> tuple[Any, list[Any]] | None:
+    """(command, [git, env, runs]) of a line starter wrote, or None to decode it whole."""
+    cut = raw.find(b', "seed": ')
+    split = raw.find(_GIT, cut)
+    if cut < 0 or split < 0:
+        return None
+    try:  # "seed" .. "duration": one line's own fields (a nested "git" key fails here)
+        middle, end = scan("{" + raw[cut + 2 : split].decode("utf-8") + "}", 0)
+    except (ValueError, StopIteration, UnicodeDecodeError):
+        return None
+    if type(middle) is not dict:
+        return None
+    key = raw[split:].rstrip(b"\r\n")
+    provenance = shared.get(key)
+    if provenance is None:
+        text = "{" + key[2:].decode("utf-8", "replace")
+        try:
+            tail, end = scan(text, 0)
+        except (ValueError, StopIteration):
+            return None
+        if end != len(text) or type(tail) is not dict:
+            return None
+        git, env = tail.get("git"), tail.get("env")
+        provenance = [git if type(git) is dict else {}, env if type(env) is dict else {}, 0]
+        shared[key] = provenance
+    return middle.get("command"), provenance
+
+
+def _decode(raw: bytes, scan: Any) -> dict[str, Any] | None:
+    text = raw.decode("utf-8", "replace").strip()
+    try:
+        record, end = scan(text, 0)
+    except (ValueError, StopIteration):
+        return None
+    return record if end == len(text) and type(record) is dict else None
+
+
+def _flush(shared: dict[bytes, list[Any]], digest: RunDigest) -> None:
+    for git, env, runs in shared.values():
+        if runs:
+            digest.add_provenance(git, env, runs)
+    shared.clear()
+
+
+def _read_span(args: tuple[Path, list[str], tuple[int, int], int | None]) -> Pass:
+    path, claim_ids, span, recent = args
+    return _read(path, claim_ids, False, span, recent)
+
+
+def _read_parallel(
+    path: Path, claim_ids: list[str], workers: int, recent: int | None = None
+) -> Pass | None:
+    """The log read by `workers` processes, one part each, merged in log order; None when
+    processes cannot be forked here (then one process reads it all)."""
+    import multiprocessing
+
+    from starter.track.results import line_spans
+
+    spans = line_spans(path, workers)
+    if len(spans) < 2:
+        return None
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(len(spans)) as pool:
+            parts = pool.map(_read_span, [(path, claim_ids, span, recent) for span in spans])
+    except (OSError, ValueError):
+        return None
+    merged = Pass({claim_id: Tally() for claim_id in claim_ids})
+    if recent is not None:
+        merged.digest, merged.recent = RunDigest(), deque(maxlen=recent)
+    offset = 0  # lines before this part
+    for part in parts:
+        merged.problems += [replace(p, line=p.line + offset) for p in part.problems]
+        if merged.digest is not None and part.digest is not None:
+            merged.digest.merge(part.digest)
+            merged.recent.extend((line + offset, r, raw) for line, r, raw in part.recent or ())  # type: ignore[union-attr]
+        merged.events += part.events
+        merged.failed += part.failed
+        for name, count in part.unclaimed.items():
+            merged.unclaimed[name] = merged.unclaimed.get(name, 0) + count
+        for claim_id, tally in part.tallies.items():
+            into = merged.tallies[claim_id]
+            into.values.extend(tally.values)
+            if len(into.ids) <= IDS_KEPT:
+                into.ids += [i + offset if type(i) is int else i for i in tally.ids]
+            into.dev.extend(tally.dev)
+            into.ext.extend(tally.ext)
+            if tally.first_time is not None and (
+                into.first_time is None or tally.first_time < into.first_time
+            ):
+                into.first_time = tally.first_time
+        offset += part.lines
+    return merged
