@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from starter.models import Aggregation, Claim, Paper, Venue
-from starter.papers.card import render_card
+from starter.papers.card_write import render_card
 
 # The claims a reimplementation of each paper is usually judged by: the headline numbers of
 # the abstract or the main table. Papers without one have none marked.

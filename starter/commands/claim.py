@@ -95,7 +95,7 @@ def claim_list(
     """List the claims in paper.toml."""
     repo = open_repo(directory)
     if as_json:
-        from starter.papers.card import paper_to_json
+        from starter.papers.card_write import paper_to_json
 
         print_json(paper_to_json(repo.paper)["claims"])
         return

@@ -74,7 +74,7 @@ def show(
     """Show a paper and the numbers it reports (any paper: arXiv, DOI, Semantic Scholar, ...)."""
     from starter.errors import InputError
     from starter.papers import metadata
-    from starter.papers.card import paper_to_json, render_card
+    from starter.papers.card_write import paper_to_json, render_card
 
     if fmt not in ("text", "json", "toml"):
         raise InputError(f"unknown --format {fmt!r}; use text, json or toml")

@@ -9,7 +9,8 @@ from typing import Any
 
 from starter.errors import ConflictError, InputError, NotFoundError
 from starter.models import Claim, Paper, derive_claim_id
-from starter.papers.card import parse_card, render_claim
+from starter.papers.card import parse_card
+from starter.papers.card_write import render_claim
 
 
 def _load(path: Path) -> tuple[Paper, Any]:

@@ -14,7 +14,8 @@ from typing import Any
 from starter.errors import NotFoundError, StarterError
 from starter.models import Paper
 from starter.papers import catalog
-from starter.papers.card import load_card, parse_card, render_card
+from starter.papers.card import load_card, parse_card
+from starter.papers.card_write import render_card
 from starter.papers.identifiers import PaperRef, parse
 
 CACHE_SECONDS = 7 * 24 * 3600  # as long as the HTTP cache keeps answers (http.CACHE_DAYS)

@@ -223,7 +223,8 @@ def create(
     any point (a template error, git, Ctrl-C) leaves neither a partial repository nor
     the temporary folder behind.
     """
-    from starter.papers.card import CARD_NAME, render_card
+    from starter.papers.card import CARD_NAME
+    from starter.papers.card_write import render_card
     from starter.scaffold import gitutil, templating
 
     license_id = normalize_license(license_id)

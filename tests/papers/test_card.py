@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from starter.errors import InputError, NotFoundError
 from starter.models import Aggregation, Claim, Paper, Venue
-from starter.papers.card import find_card, load_card, parse_card, render_card
+from starter.papers.card import find_card, load_card, parse_card
+from starter.papers.card_write import render_card
 
 MINIMAL = 'schema = 1\n[paper]\nkey = "toy"\ntitle = "A toy paper"\n'
 

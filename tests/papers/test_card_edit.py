@@ -10,7 +10,8 @@ import pytest
 from starter.errors import ConflictError, InputError, NotFoundError
 from starter.models import Aggregation, Claim, Paper
 from starter.papers import edit as card_edit
-from starter.papers.card import load_card, parse_card, render_card
+from starter.papers.card import load_card, parse_card
+from starter.papers.card_write import render_card
 from starter.resources import papers_dir
 
 USER_CARD = """\

@@ -9,7 +9,8 @@ from conftest import DATA
 
 from starter.errors import NotFoundError
 from starter.papers import catalog
-from starter.papers.card import load_card, render_card
+from starter.papers.card import load_card
+from starter.papers.card_write import render_card
 
 FACTS = json.loads((DATA / "catalog-facts.json").read_text(encoding="utf-8"))
 

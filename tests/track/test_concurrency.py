@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from starter.models import Claim, Paper
-from starter.papers.card import write_card
+from starter.papers.card_write import write_card
 from starter.track import results, status
 
 WRITERS = 20

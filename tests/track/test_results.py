@@ -11,7 +11,7 @@ import pytest
 
 from starter.errors import InputError
 from starter.models import Claim, Paper
-from starter.papers.card import write_card
+from starter.papers.card_write import write_card
 from starter.track import results, status
 from starter.track.digest import RunDigest
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from starter.errors import InputError
 from starter.models import Claim, Paper
-from starter.papers.card import load_card, write_card
+from starter.papers.card import load_card
+from starter.papers.card_write import write_card
 from starter.track.recorder import parse_value
 from starter.track.results import log_path
 
