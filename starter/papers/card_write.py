@@ -123,7 +123,7 @@ def _toml_value(value: Any) -> str:
 
 
 def write_card(path: Path, paper: Paper) -> None:
-    """Write a whole new card atomically (editing an existing one goes through card_edit)."""
+    """Write a whole new card atomically (editing an existing one goes through edit.py)."""
     from starter.fsutil import atomic_write_text
 
     atomic_write_text(path, render_card(paper))

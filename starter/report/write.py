@@ -1,4 +1,4 @@
-"""The contribution report: the model of report_model.py rendered as Markdown, HTML or JSON
+"""The contribution report: the model of model.py rendered as Markdown, HTML or JSON
 through the templates in templates/report/, written beside the repository and its README."""
 
 from __future__ import annotations

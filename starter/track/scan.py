@@ -17,7 +17,7 @@ from starter.models import Run
 from starter.track.digest import RunDigest
 
 # The report lists the ids behind a claim's values only while they are few enough to draw
-# every one (plots.MAX_POINTS); beyond that the ids would cost ~60 bytes a run for nothing.
+# every one (report.plots.MAX_POINTS); beyond that the ids would cost ~60 bytes a run for nothing.
 IDS_KEPT = 1000
 
 

@@ -10,7 +10,7 @@ from typing import Any
 # Why not SciPy: `import scipy.special` alone costs ~0.25 s (scipy.stats ~0.65 s), twice what
 # a whole `starter --help` costs, and `status` needs one quantile per claim. This routine is
 # the textbook one (the t tail through the regularized incomplete beta function, by a
-# continued fraction, inverted by safeguarded Newton steps); tests/test_verdicts.py checks it
+# continued fraction, inverted by safeguarded Newton steps); tests/track/test_verdicts.py checks it
 # against scipy.stats.t.ppf for integer and fractional degrees of freedom.
 
 

@@ -21,6 +21,7 @@ import pytest
 from starter.errors import InputError
 from starter.models import ClaimStatus, Run
 from starter.report import model as report_model
+from starter.report import wording
 from starter.report import write as report
 from starter.track import results
 
@@ -347,7 +348,7 @@ def test_checklist_finds_dependencies_and_code_and_leaves_weights_to_the_author(
 def test_numbers_are_shown_one_decimal_finer_than_the_paper_printed(
     value: float, decimals: int | None, sign: bool, shown: str
 ) -> None:
-    assert report_model.number(value, decimals, sign) == shown
+    assert wording.number(value, decimals, sign) == shown
 
 
 def test_a_claim_printed_in_scientific_notation_keeps_its_precision() -> None:
@@ -357,7 +358,7 @@ def test_a_claim_printed_in_scientific_notation_keeps_its_precision() -> None:
         sd=0.00011, ci95=None, best=0.0025, verdict="needs-tolerance",
     )  # fmt: skip
 
-    assert "0.00261 ± 0.00011" in report_model.sentence(claim)
+    assert "0.00261 ± 0.00011" in wording.sentence(claim)
 
 
 # ----------------------------------------------------------------------------- formats

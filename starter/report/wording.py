@@ -1,0 +1,130 @@
+"""How the report words a claim's numbers: a result one decimal finer than the paper printed
+it, the verdict in words, and one sentence with the numbers behind the verdict."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from starter.models import ClaimStatus
+
+VERDICT_WORDS = {
+    "not-reproduced": "not reproduced",
+    "exceeds": "exceeds the paper",
+    "inconclusive": "inconclusive",
+    "reproduced": "reproduced",
+    "needs-tolerance": "needs a tolerance",
+    "indicative": "indicative (1 run)",
+    "not-comparable": "not comparable",
+    "pending": "no runs yet",
+    "not-judged": "not judged",
+}
+
+
+def _decimals(text: str | None) -> int | None:
+    """Decimals as printed: "5.0" -> 1, "2.5e-3" -> 4, "90" -> 0; None when unknown."""
+    if not text:
+        return None
+    try:
+        exponent = Decimal(text.strip().replace("%", "")).as_tuple().exponent
+    except InvalidOperation:
+        return None
+    return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+def number(value: float | None, decimals: int | None, sign: bool = False) -> str:
+    """A result shown one decimal finer than the paper printed it (full precision in JSON)."""
+    if value is None:
+        return "–"
+    if decimals is None:
+        text = f"{value:+.4g}" if sign else f"{value:.4g}"
+    else:
+        text = f"{value:+.{decimals + 1}f}" if sign else f"{value:.{decimals + 1}f}"
+    return text.replace("-", "−")
+
+
+def display(claim: ClaimStatus, unit_suffix: bool = False) -> dict[str, str]:
+    places = _decimals(claim.reported_text)
+    if places is None and isinstance(claim.reported, int | float):
+        places = _decimals(repr(float(claim.reported)))
+    unit = f" {claim.unit}" if unit_suffix and claim.unit else ""
+    if claim.reported is None:
+        reported = "(qualitative)"
+    elif claim.reported_text:
+        reported = claim.reported_text
+    elif isinstance(claim.reported, tuple):
+        reported = f"{claim.reported[0]:g}–{claim.reported[1]:g}"
+    else:
+        reported = f"{claim.reported:g}"
+    ours = "–"
+    if claim.mean is not None:
+        ours = number(claim.mean, places)
+        if claim.sd is not None and claim.n > 1:
+            ours += f" ± {number(claim.sd, places)}"
+    gap = "–"
+    if claim.ci95 is not None:
+        gap = f"[{number(claim.ci95[0], places, True)}, {number(claim.ci95[1], places, True)}]"
+    tolerance = tolerance_text(claim.tolerance)
+    verdict = VERDICT_WORDS.get(claim.verdict, claim.verdict)
+    if claim.detail and claim.verdict == "indicative":
+        verdict = f"indicative: {claim.detail} (1 run)"
+    return {
+        "reported": reported + unit,
+        "ours": ours,
+        "gap_ci": gap,
+        "best": number(claim.best, places),
+        "tolerance": tolerance,
+        "verdict": verdict,
+    }
+
+
+def sentence(claim: ClaimStatus) -> str:
+    """One sentence saying where a claim stands, with the numbers behind the verdict."""
+    shown = display(claim)
+    paper = f"paper: {shown['reported']}{' ' + claim.unit if claim.unit else ''}"
+    if claim.reported is None:
+        paper = "qualitative"
+    if claim.source:
+        paper += f", {claim.source}"
+    what = f"{claim.metric} ({paper})"
+    runs = f"{claim.n:,} run{'s' if claim.n != 1 else ''} give{'s' if claim.n == 1 else ''}"
+    measured = f"{runs} {shown['ours']}"
+    verdict = claim.verdict
+    if verdict == "pending":
+        return f"{claim.id}, {what}: no runs yet."
+    if verdict == "not-judged":
+        kind = "a qualitative claim" if claim.reported is None else "a fact with no better or worse"
+        return f"{claim.id}, {what}: not judged, {kind}."
+    if verdict == "not-comparable":
+        shown_runs = f" ({measured})" if claim.n else ""
+        return f"{claim.id}, {what}: not comparable; every run declares a deviation{shown_runs}."
+    if verdict == "needs-tolerance":
+        hint = ""
+        suggested = (claim.suggested_tolerance or {}).get("value")
+        if isinstance(suggested, int | float):
+            hint = f" (suggested ±{suggested:.2g})"
+        return f"{claim.id}, {what}: needs a tolerance{hint}; {measured}."
+    if verdict == "indicative":
+        return f"{claim.id}, {what}: indicative, {claim.detail or 'one run'}; {measured}."
+    band = f"the tolerance {shown['tolerance']}"
+    interval = f"the 95% interval of the gap, {shown['gap_ci']}"
+    if verdict == "reproduced":
+        return f"{claim.id}, {what}: reproduced; {measured}, and {interval}, lies inside {band}."
+    if verdict == "not-reproduced":
+        return (
+            f"{claim.id}, {what}: not reproduced; {measured}, worse than the paper: "
+            f"{interval}, lies below {band}."
+        )
+    if verdict == "exceeds":
+        return (
+            f"{claim.id}, {what}: exceeds the paper; {measured}, and {interval}, lies above "
+            f"{band}: a difference to explain, not a success."
+        )
+    settle = ""
+    if claim.runs_to_settle:
+        settle = f"; about {claim.runs_to_settle} runs would likely settle it"
+    return f"{claim.id}, {what}: inconclusive; {measured}, and {interval}, crosses {band}{settle}."
+
+
+def tolerance_text(value: Any) -> str:
+    return f"±{value:.4g}" if isinstance(value, int | float) else "–"
