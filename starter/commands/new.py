@@ -14,22 +14,22 @@ def new(
     paper: str = typer.Argument(
         ..., help="A catalog key (see `starter catalog`) or a paper-card path."
     ),
-    directory: Path = typer.Argument(
+    directory: Path | None = typer.Argument(
         None, help="Where to create the repository [default: the paper key]."
     ),
-    template: str = typer.Option(
+    template: str | None = typer.Option(
         None,
         "--template",
         "-t",
         help="Template name (default, pytorch) or a template folder. [env: STARTER_TEMPLATE]",
     ),
-    author: str = typer.Option(
+    author: str | None = typer.Option(
         None, "--author", help="Your name [default: git config user.name]. [env: STARTER_AUTHOR]"
     ),
-    email: str = typer.Option(
+    email: str | None = typer.Option(
         None, "--email", help="Your email [default: git config user.email]. [env: STARTER_EMAIL]"
     ),
-    license_id: str = typer.Option(
+    license_id: str | None = typer.Option(
         None,
         "--license",
         help="MIT, Apache-2.0 or BSD-3-Clause [default: MIT]. [env: STARTER_LICENSE]",

@@ -19,7 +19,7 @@ REFRESH = typer.Option(
 
 
 def catalog(
-    query: str = typer.Argument(
+    query: str | None = typer.Argument(
         None, help="Words to look for in key, title, authors, venue, year."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),

@@ -10,14 +10,14 @@ from starter.commands.render import warn
 
 
 def report(
-    fmt: str = typer.Option(
+    fmt: str | None = typer.Option(
         None,
         "--format",
         "-f",
         help="md, html or json [default: from --output's suffix, else md].",
         show_default=False,
     ),
-    output: str = typer.Option(
+    output: str | None = typer.Option(
         None,
         "--output",
         "-o",
@@ -31,7 +31,7 @@ def report(
         help="Also rewrite the README's results section (between starter's markers) and "
         "results/badge.svg.",
     ),
-    directory: Path = typer.Option(
+    directory: Path | None = typer.Option(
         None,
         "-C",
         "--directory",
