@@ -36,9 +36,6 @@ class StarterGroup(TyperGroup):
         return sorted(self.commands, key=lambda name: order.get(name, len(order)))
 
 
-WALKTHROUGH = ("new", "catalog", "show", "search", "claim", "log", "run", "status", "report")
-
-
 def os_error_message(exc: OSError) -> str:
     where = exc.filename if exc.filename is not None else ""
     reason = (exc.strerror or str(exc)).lower()
@@ -55,7 +52,7 @@ def fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-app = typer.Typer(
+SETTINGS: dict[str, Any] = dict(
     cls=StarterGroup,
     name="starter",
     help="Start, track and share the reimplementation of a machine-learning paper.\n\n"
@@ -70,6 +67,21 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# Each command's module, in the order of the walkthrough (start, track, share), which is
+# also the order of `starter --help`.
+COMMANDS = {
+    "new": "new",
+    "catalog": "papers",
+    "show": "papers",
+    "search": "papers",
+    "claim": "claim",
+    "log": "track",
+    "run": "track",
+    "status": "status",
+    "report": "share",
+}
+WALKTHROUGH = tuple(COMMANDS)
+
 
 def _version(value: bool) -> None:
     if value:
@@ -77,7 +89,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(
         False,
@@ -91,22 +102,45 @@ def _root(
     """Start, track and share the reimplementation of a machine-learning paper."""
 
 
-def _register() -> None:
+def build(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with only the command `only`. Typer turns each
+    registered command's signature into click options on every call, and starter's
+    commands import their modules: for one command, both cost more than running it."""
+    import importlib
+
+    app = typer.Typer(**SETTINGS)
+    app.callback()(_root)
     # Command modules import only typer and starter's light modules at the top; what a
     # command needs beyond that (jinja2, git, requests, ...) it imports when it runs.
-    # Each module registers its commands in the order of the walkthrough.
-    from starter.commands import claim, new, papers, share, status, track
-
-    new.register(app)
-    papers.register(app)
-    claim.register(app)
-    track.register(app)
-    status.register(app)
-    share.register(app)
+    names = [only] if only else list(COMMANDS)
+    for module in dict.fromkeys(COMMANDS[name] for name in names):
+        importlib.import_module(f"starter.commands.{module}").register(app)
+    if only:
+        app.registered_commands = [c for c in app.registered_commands if _name(c) == only]
+        app.registered_groups = [g for g in app.registered_groups if g.name == only]
+    return app
 
 
-_register()
+def _name(command: Any) -> str:
+    return typer.main.get_command_name(command.name or command.callback.__name__)
+
+
+def __getattr__(name: str) -> Any:
+    # `starter.cli.app`, the whole app, is built when first asked for (tests, docs):
+    # `starter log` itself never imports the other commands.
+    if name == "app":
+        globals()["app"] = built = build()
+        return built
+    raise AttributeError(name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "app"})  # so that `python -m typer starter.cli` finds the app
 
 
 def main() -> None:
-    app(prog_name="starter")
+    args = sys.argv[1:]
+    name = next((a for a in args if not a.startswith("-")), None)
+    completing = any(key.endswith("_COMPLETE") for key in __import__("os").environ)
+    only = name if name in COMMANDS and not completing else None
+    build(only)(prog_name="starter")

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from starter.models import Run
 from starter.track.digest import COMMAND_WORDS, RunFacts
+from starter.track.values import Run
 
 # status: "yes" (found), "no" (looked and did not find), "author" (only the author can say)
 YES, NO, AUTHOR = "yes", "no", "author"

@@ -9,8 +9,9 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from starter.models import ClaimStatus, Paper, Run, to_plain
+from starter.models import Paper, to_plain
 from starter.report.wording import VERDICT_WORDS, display, sentence, tolerance_text
+from starter.track.values import ClaimStatus, Run
 
 SCHEMA = 1
 

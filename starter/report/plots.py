@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from starter.models import ClaimStatus
+from starter.track.values import ClaimStatus
 
 INSTALL_HINT = "pip install 'starter[plots]'"
 

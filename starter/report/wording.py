@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from starter.models import ClaimStatus
+from starter.track.values import ClaimStatus
 
 VERDICT_WORDS = {
     "not-reproduced": "not reproduced",

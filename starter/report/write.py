@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from starter.errors import InputError, NotFoundError, SetupError
-from starter.models import ClaimStatus, Paper
+from starter.models import Paper
 from starter.report.model import RUNS_SHOWN, build, short_sha
+from starter.track.values import ClaimStatus
 
 FORMATS = ("md", "html", "json")
 DEFAULT_OUTPUT = {

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starter.models import Run
+from starter.track.values import Run
 
 ENV_KEYS = ("python", "os", "cpu", "gpu")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from starter.track.results import PATCHES_DIR, RESULTS_DIR, patches_dir
 
@@ -23,11 +22,12 @@ MAX_UNTRACKED_BYTES = 1 << 20
 MAX_UNTRACKED_FILES = 50
 
 
-@dataclass(frozen=True)
-class Provenance:
+# NamedTuples, not dataclasses, on the path of `starter log`: a dataclass costs about a
+# millisecond to define (its methods are compiled from source at import), a NamedTuple a tenth.
+class Provenance(NamedTuple):
     git: dict[str, Any]
     env: dict[str, Any]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
 
 def capture(root: Path) -> Provenance:
@@ -219,12 +219,26 @@ def gpus() -> list[str]:
     return [line.strip() for line in done.stdout.splitlines() if line.strip()]
 
 
+def os_name() -> str:
+    """What platform.platform() says ("Linux-6.8.0-x86_64-with-glibc2.39"), without its
+    reading of the Python executable to find the C library (a few ms of every `starter log`)."""
+    import platform
+
+    try:
+        uname, libc = os.uname(), os.confstr("CS_GNU_LIBC_VERSION")
+    except (AttributeError, ValueError, OSError):
+        return platform.platform()  # not glibc Linux: macOS, Windows, musl
+    if uname.sysname != "Linux" or not libc:
+        return platform.platform()
+    return f"{uname.sysname}-{uname.release}-{uname.machine}-with-{libc.replace(' ', '')}"
+
+
 def environment() -> dict[str, Any]:
     import platform
 
     return {
         "host": platform.node() or None,
-        "os": platform.platform(),
+        "os": os_name(),
         "python": platform.python_version(),
         "packages": package_versions(),
         "cpu": cpu_name(),

@@ -6,17 +6,16 @@ from __future__ import annotations
 import math
 import shlex
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from starter.errors import InputError, NotFoundError
 from starter.models import Claim, Paper
 from starter.papers.claims import parse_number
 
 
-@dataclass(frozen=True)
-class Repo:
+# NamedTuples, not dataclasses, on the path of `starter log` (see provenance.Provenance).
+class Repo(NamedTuple):
     root: Path
     paper: Paper
 
@@ -118,10 +117,9 @@ def check_metrics(paper: Paper, metrics: dict[str, float]) -> None:
             raise InputError(f"{name} = {value} is not a finite number")
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(NamedTuple):
     records: list[dict[str, Any]]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
 
 
 def record_runs(

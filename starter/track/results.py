@@ -4,19 +4,18 @@ streaming reads that report torn or hand-edited lines by number instead of faili
 from __future__ import annotations
 
 import json
-import json.scanner
 import math
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from starter.errors import InputError, SetupError
-from starter.models import Run
+
+if TYPE_CHECKING:
+    from starter.track.values import Run
 
 LOG_SCHEMA = 1
 RESULTS_DIR = "results"
@@ -37,7 +36,12 @@ def patches_dir(root: Path) -> Path:
 
 def now() -> str:
     """The current time in UTC, ISO 8601 with milliseconds and a Z (sorts as text)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    # time, not datetime: importing datetime costs `starter log` more than writing the line.
+    import time
+
+    moment = time.time()
+    whole = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment))
+    return f"{whole}.{int(moment * 1000) % 1000:03d}Z"
 
 
 def new_run_id() -> str:
@@ -169,8 +173,7 @@ class _locked:
 # ----------------------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):  # not a dataclass: see provenance.Provenance
     line: int
     message: str
 
@@ -185,7 +188,7 @@ class Problem:
 # and a line cut short by a crash never ends with its last field, which is checked.
 _HEAD_END = b', "seed": '
 _TAIL = b', "starter_version": '
-_TAIL_END = re.compile(rb'(?:null|"[^"\\]*")\}\r?\n?\Z')
+_TAIL_END = rb'(?:null|"[^"\\]*")\}\r?\n?\Z'
 
 
 def read_records(
@@ -215,8 +218,10 @@ def read_records(
     # The C scanner behind json.loads, called directly: json.loads adds ~50% per short line.
     # The ignore: typeshed types its argument as a make_scanner (a TODO there); the stdlib
     # itself passes a JSONDecoder.
+    import json.scanner
+
     scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
-    head_end, tail, tail_end = _HEAD_END, _TAIL, _TAIL_END
+    head_end, tail, tail_end = _HEAD_END, _TAIL, re.compile(_TAIL_END)
     start = len(problems)
     more, last_bad, number = 0, 0, 0
     with handle:
@@ -344,7 +349,8 @@ def _check_run(record: dict[str, Any]) -> str | None:
 
 
 def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
-    """A models.Run from a checked "run" record."""
+    """A Run from a checked "run" record."""
+    from starter.track.values import Run
 
     def text(name: str) -> str | None:
         value = record.get(name)

@@ -9,12 +9,12 @@ import os
 from array import array
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from starter.models import Run
 from starter.track.digest import RunDigest
+from starter.track.values import Run
 
 # The report lists the ids behind a claim's values only while they are few enough to draw
 # every one (report.plots.MAX_POINTS); beyond that the ids would cost ~60 bytes a run for nothing.
@@ -268,7 +268,7 @@ def _read_parallel(
         merged.digest, merged.recent = RunDigest(), deque(maxlen=recent)
     offset = 0  # lines before this part
     for part in parts:
-        merged.problems += [replace(p, line=p.line + offset) for p in part.problems]
+        merged.problems += [p._replace(line=p.line + offset) for p in part.problems]
         if merged.digest is not None and part.digest is not None:
             merged.digest.merge(part.digest)
             merged.recent.extend((line + offset, r, raw) for line, r, raw in part.recent or ())  # type: ignore[union-attr]

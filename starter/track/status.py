@@ -7,8 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from starter.models import Claim, ClaimStatus, Paper, Run
+from starter.models import Claim, Paper
 from starter.track.digest import RunDigest
+from starter.track.values import ClaimStatus, Run
 
 VERDICT_ORDER = (
     "reproduced",

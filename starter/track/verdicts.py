@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from starter.models import Claim, ClaimStatus
+from starter.models import Claim
 from starter.track.stats import Summary, t_quantile
+from starter.track.values import ClaimStatus
 
 CONFIDENCE = 0.95
 # Runs beyond this are not worth suggesting: "it would take a million runs" means "never".

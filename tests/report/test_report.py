@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from starter.errors import InputError
-from starter.models import ClaimStatus, Run
 from starter.report import model as report_model
 from starter.report import wording
 from starter.report import write as report
 from starter.track import results
+from starter.track.values import ClaimStatus, Run
 
 # Read at import: the autouse fixture clears STARTER_* variables before each test runs.
 UPDATE_GOLDEN = os.environ.get("STARTER_UPDATE_GOLDEN") == "1"

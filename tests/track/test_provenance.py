@@ -122,3 +122,8 @@ def test_capturing_never_imports_the_packages_it_names(repo: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_os_name_says_what_platform_says() -> None:
+    # The fast path must not change what a run records about its system.
+    assert provenance.os_name() == platform.platform()

@@ -1,0 +1,78 @@
+"""The values tracking hands on: a run as read back from the results log, and where a claim
+stands (`ClaimStatus`), the contract between the verdict rule, `starter status` and the
+report: one computation, rendered by both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from starter.models import Direction
+
+RunKind = Literal["reproduction", "extension"]
+Verdict = Literal[
+    "pending",
+    "not-judged",
+    "not-comparable",
+    "needs-tolerance",
+    "indicative",
+    "reproduced",
+    "exceeds",
+    "not-reproduced",
+    "inconclusive",
+]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One recorded run, as read back from the results log."""
+
+    id: str
+    time: str  # ISO 8601, UTC
+    metrics: dict[str, float]  # claim id -> value
+    kind: RunKind = "reproduction"
+    failed: bool = False
+    seed: int | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+    deviation: str | None = None
+    command: str | None = None
+    duration: float | None = None  # seconds
+    git: dict[str, Any] = field(default_factory=dict)  # commit, branch, dirty, diff_hash, patch
+    env: dict[str, Any] = field(default_factory=dict)  # host, os, python, packages, cpu, gpu
+    starter_version: str | None = None
+    line: int | None = None  # line number in the results log
+
+
+@dataclass(frozen=True)
+class ClaimStatus:
+    """Where one claim stands: the numbers of `starter status` and the report."""
+
+    id: str
+    metric: str
+    reported: float | tuple[float, float] | None
+    reported_text: str | None
+    unit: str | None
+    direction: Direction | None
+    tolerance: float | None
+    tolerance_origin: str | None
+    n: int
+    mean: float | None
+    sd: float | None
+    ci95: tuple[float, float] | None  # interval of the gap d (positive = better than paper)
+    best: float | None
+    verdict: Verdict
+    detail: Literal["consistent", "better", "worse"] | None = None
+    notes: tuple[str, ...] = ()
+    suggested_tolerance: dict[str, Any] | None = None  # {value, origin}
+    runs_to_settle: int | None = None
+    # Beyond `status --json`'s documented fields, for the report:
+    central: bool = False
+    source: str | None = None
+    gap: float | None = None  # d = g * (mean - reported)
+    values: tuple[float, ...] = ()  # the counted reproduction values, in log order
+    run_ids: tuple[str, ...] = ()  # the runs behind `values`
+    extension_values: tuple[float, ...] = ()  # extension runs, shown apart
+    deviating_values: tuple[float, ...] = ()  # runs declaring a deviation, never pooled
+    tolerance_set_late: bool = False  # tolerance set or changed after its first result
+    tolerance_changed_at: str | None = None  # time of the latest tolerance change, if logged
