@@ -22,6 +22,7 @@ RESULTS_DIR = "results"
 LOG_NAME = "runs.jsonl"
 PATCHES_DIR = "patches"
 RECORD_TYPES = ("run", "tolerance")
+ORIGINS = ("captured", "imported", "recorded")
 # A log that is mostly garbage should not cost memory per bad line: name the first ones.
 MAX_PROBLEMS = 100
 
@@ -59,7 +60,10 @@ def run_record(
     seed: int | None = None,
     params: dict[str, str] | None = None,
     note: str | None = None,
-    deviation: str | None = None,
+    deviation: str | dict[str, str] | None = None,
+    group: str | None = None,
+    origin: str = "captured",
+    source: dict[str, Any] | None = None,
     command: str | None = None,
     duration: float | None = None,
     git: dict[str, Any] | None = None,
@@ -68,8 +72,13 @@ def run_record(
     time: str | None = None,
     run_id: str | None = None,
 ) -> dict[str, Any]:
-    """One "run" line of the log. The fields status reads come first, so a person (or jq)
-    sees what matters before the provenance."""
+    """One "run" line of the log. The fields status reads come first, up to "metrics", so a
+    person (or jq) sees what matters before the provenance, and status decodes only those
+    (see read_records). `origin` says how starter got the run: "captured" (starter ran or
+    logged it here, and the provenance is this machine's), "imported" (read from another
+    tool's files; `source` names the tool and the run's id there, which makes importing
+    again idempotent) or "recorded" (typed in, with provenance given by hand). `group`
+    keeps independent reproductions of a claim apart."""
     for name, value in metrics.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
@@ -77,6 +86,8 @@ def run_record(
             raise InputError(f"metric {name!r}: {value} is not a finite number")
     if kind not in ("reproduction", "extension"):
         raise InputError(f"unknown run kind {kind!r}; use reproduction or extension")
+    if origin not in ORIGINS:
+        raise InputError(f"unknown run origin {origin!r}; use {', '.join(ORIGINS)}")
     if starter_version is None:
         from starter import __version__ as starter_version
     return {
@@ -87,6 +98,9 @@ def run_record(
         "kind": kind,
         "failed": failed,
         "deviation": deviation,
+        "group": group,
+        "origin": origin,
+        "source": source,
         "metrics": dict(metrics),
         "seed": seed,
         "params": dict(params or {}),
@@ -358,6 +372,8 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
 
     seed = record.get("seed")
     duration = record.get("duration")
+    source = record.get("source")
+    origin = record.get("origin")
     params = record.get("params")
     git = record.get("git")
     env = record.get("env")
@@ -371,6 +387,9 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
         params={str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else {},
         note=text("note"),
         deviation=text("deviation"),
+        group=text("group"),
+        origin=origin if origin in ORIGINS else "captured",
+        source=source if isinstance(source, dict) else None,
         command=text("command"),
         duration=float(duration) if isinstance(duration, int | float) else None,
         git=git if isinstance(git, dict) else {},

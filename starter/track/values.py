@@ -36,6 +36,9 @@ class Run:
     params: dict[str, str] = field(default_factory=dict)
     note: str | None = None
     deviation: str | None = None
+    group: str | None = None  # an independent reproduction of the claims (never pooled)
+    origin: str = "captured"  # captured, imported or recorded (results.run_record)
+    source: dict[str, Any] | None = None  # the tool and run id an imported run came from
     command: str | None = None
     duration: float | None = None  # seconds
     git: dict[str, Any] = field(default_factory=dict)  # commit, branch, dirty, diff_hash, patch
