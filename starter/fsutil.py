@@ -35,3 +35,43 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class folder_lock:
+    """An exclusive lock on a folder, held by concurrent editors of a file in it that is
+    replaced atomically (a lock on the file itself would stay with its old inode). flock on
+    the folder leaves no lock file behind; without fcntl (Windows), filelock on a file in
+    the temporary folder named after the folder's path."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.fd: int | None = None
+        self.other: object = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            import hashlib
+
+            from filelock import FileLock
+
+            digest = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:16]
+            lock = FileLock(str(Path(tempfile.gettempdir()) / f"starter-{digest}.lock"))
+            lock.acquire()
+            self.other = lock
+            return
+        self.fd = os.open(self.folder, os.O_RDONLY)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        if self.other is not None:
+            self.other.release()  # type: ignore[attr-defined]
+            return
+        if self.fd is not None:
+            os.close(self.fd)  # closing the last descriptor releases the flock
+            self.fd = None

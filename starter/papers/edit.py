@@ -1,5 +1,6 @@
 """Edit `paper.toml` in place (add a claim, set a tolerance, remove a claim) with tomlkit,
-keeping the user's comments and order; every edit is checked and written atomically."""
+keeping the user's comments and order; every edit reads the card under a lock, is checked
+and written atomically, so concurrent edits never lose one another."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from starter.errors import ConflictError, InputError, NotFoundError
 from starter.models import Claim, Paper, derive_claim_id
 from starter.papers.card import parse_card
 from starter.papers.card_write import render_claim
+
+
+def card_lock(path: Path) -> Any:
+    """The lock every edit of the card at `path` holds from its read to its write (as the
+    results log's appends do): on the card's folder, since the card itself is replaced."""
+    from starter.fsutil import folder_lock
+
+    return folder_lock(Path(path).parent)
 
 
 def _load(path: Path) -> tuple[Paper, Any]:
@@ -63,17 +72,18 @@ def add_claim(path: Path, claim: Claim) -> Claim:
 
     import tomlkit
 
-    paper, doc = _load(path)
-    claim = replace(claim, id=unique_id(paper, claim))
-    table = tomlkit.parse(render_claim(claim))["claims"][0]
-    table.trivia.indent = "\n"  # a blank line before the new [[claims]], as render_card does
-    if "claims" in doc:
-        doc["claims"].append(table)
-    else:
-        aot = tomlkit.aot()
-        aot.append(table)
-        doc.append("claims", aot)
-    stored = _save(path, doc).claim(claim.id)
+    with card_lock(path):
+        paper, doc = _load(path)
+        claim = replace(claim, id=unique_id(paper, claim))
+        table = tomlkit.parse(render_claim(claim))["claims"][0]
+        table.trivia.indent = "\n"  # a blank line before the new [[claims]], as render_card does
+        if "claims" in doc:
+            doc["claims"].append(table)
+        else:
+            aot = tomlkit.aot()
+            aot.append(table)
+            doc.append("claims", aot)
+        stored = _save(path, doc).claim(claim.id)
     assert stored is not None
     return stored
 
@@ -92,23 +102,27 @@ def set_tolerance(path: Path, claim_id: str, value: float, origin: str) -> Claim
         raise InputError(f"tolerance must be a positive number, got {value}")
     if not origin or not origin.strip():
         raise InputError('say where the tolerance comes from: --origin "2 binomial SE on 10,000"')
-    paper, doc = _load(path)
-    _, table = _claim_table(doc, paper, claim_id)
-    if paper.claim(claim_id).is_qualitative:  # type: ignore[union-attr]
-        raise InputError(f"claim {claim_id!r} has no value, so a tolerance means nothing for it")
-    table["tolerance"] = float(value)
-    table["tolerance_origin"] = origin.strip()
-    stored = _save(path, doc).claim(claim_id)
+    with card_lock(path):
+        paper, doc = _load(path)
+        _, table = _claim_table(doc, paper, claim_id)
+        if paper.claim(claim_id).is_qualitative:  # type: ignore[union-attr]
+            raise InputError(
+                f"claim {claim_id!r} has no value, so a tolerance means nothing for it"
+            )
+        table["tolerance"] = float(value)
+        table["tolerance_origin"] = origin.strip()
+        stored = _save(path, doc).claim(claim_id)
     assert stored is not None
     return stored
 
 
 def remove_claim(path: Path, claim_id: str) -> Claim:
     """Remove a claim's table; its logged runs stay in the results log."""
-    paper, doc = _load(path)
-    index, _ = _claim_table(doc, paper, claim_id)
-    del doc["claims"][index]
-    if len(doc["claims"]) == 0:
-        del doc["claims"]
-    _save(path, doc)
+    with card_lock(path):
+        paper, doc = _load(path)
+        index, _ = _claim_table(doc, paper, claim_id)
+        del doc["claims"][index]
+        if len(doc["claims"]) == 0:
+            del doc["claims"]
+        _save(path, doc)
     return paper.claims[index]
