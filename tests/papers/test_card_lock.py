@@ -3,6 +3,7 @@ so none is lost."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def test_concurrent_claim_adds_all_land_in_the_card(tmp_path: Path):
                 "--lower-is-better",
                 "-C",
                 str(tmp_path),
-            ],  # fmt: skip
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -71,14 +72,12 @@ def test_an_edit_waits_for_the_lock_and_reads_the_card_then(tmp_path: Path):
                 "mine",
                 "-C",
                 str(tmp_path),
-            ],  # fmt: skip
+            ],
             stderr=subprocess.PIPE,
             text=True,
         )
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=1.5)
-        except subprocess.TimeoutExpired:
-            pass
         assert proc.poll() is None  # blocked on the lock
         # An edit made while the lock is held (as if just before): the waiting edit keeps it.
         card.write_text(card.read_text() + '\n[[claims]]\nid = "late"\nmetric = "late one"\n')
