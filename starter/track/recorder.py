@@ -135,6 +135,7 @@ def record_runs(
     command: str | None = None,
     duration: float | None = None,
     warnings: list[str] | None = None,
+    interrupted: str | None = None,
 ) -> Recorded:
     """Check, capture provenance once, and append all runs in one locked write."""
     from starter.track import provenance, results
@@ -163,6 +164,7 @@ def record_runs(
             deviation=deviation or None,
             command=command,
             duration=duration,
+            interrupted=interrupted,
             git=prov.git,
             env=prov.env,
         )

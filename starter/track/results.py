@@ -71,6 +71,7 @@ def run_record(
     starter_version: str | None = None,
     time: str | None = None,
     run_id: str | None = None,
+    interrupted: str | None = None,
 ) -> dict[str, Any]:
     """One "run" line of the log. The fields status reads come first, up to "metrics", so a
     person (or jq) sees what matters before the provenance, and status decodes only those
@@ -78,7 +79,8 @@ def run_record(
     logged it here, and the provenance is this machine's), "imported" (read from another
     tool's files; `source` names the tool and the run's id there, which makes importing
     again idempotent) or "recorded" (typed in, with provenance given by hand). `group`
-    keeps independent reproductions of a claim apart."""
+    keeps independent reproductions of a claim apart. `interrupted` names the signal that
+    stopped a `starter run` (such a run is also failed); the field is written only then."""
     for name, value in metrics.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
@@ -90,7 +92,7 @@ def run_record(
         raise InputError(f"unknown run origin {origin!r}; use {', '.join(ORIGINS)}")
     if starter_version is None:
         from starter import __version__ as starter_version
-    return {
+    record = {
         "schema": LOG_SCHEMA,
         "type": "run",
         "id": run_id or new_run_id(),
@@ -111,6 +113,13 @@ def run_record(
         "env": env or {},
         "starter_version": starter_version,
     }
+    if interrupted is not None:
+        # Between "seed" and "git" (CONVENTIONS.md): status reads "failed", not this.
+        record = {k: v for k, v in record.items() if k not in ("git", "env", "starter_version")}
+        record.update(
+            interrupted=interrupted, git=git or {}, env=env or {}, starter_version=starter_version
+        )
+    return record
 
 
 def tolerance_record(claim_id: str, value: float, origin: str, time: str | None = None) -> dict:
@@ -128,11 +137,12 @@ def tolerance_record(claim_id: str, value: float, origin: str, time: str | None 
 
 
 def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
-    """Append records to the log as one locked write, then fsync.
+    """Append records to the log as one locked write, then fsync: a whole line or nothing.
 
     The lock (fcntl on the log itself) keeps concurrent writers from interleaving bytes;
     O_APPEND plus a single write() keeps each record whole. A torn last line left by a
-    crash gets a newline first, so the new record starts on a line of its own.
+    crash gets a newline first, so the new record starts on a line of its own. A write
+    that fails midway (a full disk) is cut back to where it started, under the lock.
     """
     data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
     if not data:
@@ -142,19 +152,36 @@ def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
     except OSError as exc:
-        raise SetupError(f"cannot write the results log {path}: {exc.strerror}") from None
+        raise SetupError(
+            f"cannot write the results log {path}: {_reason(exc)}; nothing was written"
+        ) from None
     try:
         with _locked(fd, path):
             size = os.fstat(fd).st_size
-            payload = data.encode("utf-8")
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                payload = b"\n" + payload
-            written = os.write(fd, payload)
-            while written < len(payload):  # only on full disks and the like
-                written += os.write(fd, payload[written:])
-            os.fsync(fd)
+            try:
+                payload = data.encode("utf-8")
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    payload = b"\n" + payload
+                written = os.write(fd, payload)
+                while written < len(payload):  # only on full disks and the like
+                    written += os.write(fd, payload[written:])
+                os.fsync(fd)
+            except OSError as exc:
+                try:
+                    os.ftruncate(fd, size)
+                    os.fsync(fd)
+                except OSError:
+                    pass  # the reader reports a torn line by number and skips it
+                raise SetupError(
+                    f"cannot write the results log {path}: {_reason(exc)}; nothing was written"
+                    + ("; free some disk space" if exc.errno in (27, 28, 122) else "")
+                ) from None
     finally:
         os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
 
 
 class _locked:

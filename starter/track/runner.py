@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from starter.errors import InputError, StarterError
+from starter.errors import InputError, SetupError, StarterError
 from starter.track.recorder import Recorded, Repo, check_kind, parse_params, record_runs
 
 COMMAND_NOT_FOUND = 127  # what a shell returns for a command it cannot find
@@ -89,7 +89,7 @@ def run_command(
     import shutil
     import tempfile
 
-    from starter.track import importers
+    from starter.track import importers, safeguard
 
     if not argv:
         raise InputError("give the command to run after --, e.g. starter run -- python train.py")
@@ -107,27 +107,32 @@ def run_command(
     started = time.monotonic()
     pairs: list[tuple[str, float]] = []
     process: subprocess.Popen[bytes] | subprocess.Popen[str]  # text only when scanned
+    # SIGTERM/SIGINT go on to the command, which is waited for and recorded as interrupted.
+    forwarding = safeguard.Forwarding()
     try:
-        if regexes is None:
-            process = subprocess.Popen(argv, env=env)
-            code = process.wait()
-        else:
-            process = subprocess.Popen(
-                argv,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                errors="replace",
-                bufsize=1,
-            )
-            assert process.stdout is not None
-            with process.stdout:
-                for line in process.stdout:
-                    if echo is not None:
-                        echo(line)
-                    pairs.extend(importers.scan_text([line], regexes))
-            code = process.wait()
+        with forwarding:
+            if regexes is None:
+                process = subprocess.Popen(argv, env=env)
+                forwarding.attach(process)
+                code = process.wait()
+            else:
+                process = subprocess.Popen(
+                    argv,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    errors="replace",
+                    bufsize=1,
+                )
+                forwarding.attach(process)
+                assert process.stdout is not None
+                with process.stdout:
+                    for line in process.stdout:
+                        if echo is not None:
+                            echo(line)
+                        pairs.extend(importers.scan_text([line], regexes))
+                code = process.wait()
     except FileNotFoundError:
         shutil.rmtree(scratch, ignore_errors=True)
         raise CommandNotFound(
@@ -142,7 +147,8 @@ def run_command(
         raise
     duration = round(time.monotonic() - started, 3)
     warnings: list[str] = []
-    failed = code != 0
+    interrupted = forwarding.signal_name
+    failed = code != 0 or interrupted is not None
     try:
         from_file = read_metrics_file(metrics_file)
     except InputError as exc:
@@ -158,7 +164,12 @@ def run_command(
             metrics[key] = value
     metrics.update(from_file or {})
     metrics = importers.apply_map(metrics, mapping)
-    if failed:
+    if interrupted:
+        warnings.append(
+            f"interrupted by {interrupted}: the run is recorded as failed (interrupted) and "
+            "none of its metrics count"
+        )
+    elif failed:
         warnings.append(
             f"the command failed (exit code {code}): the run is recorded as failed and "
             "none of its metrics count"
@@ -168,17 +179,75 @@ def run_command(
             "the command reported no metrics: write a JSON object to $STARTER_METRICS_FILE "
             "(or use --pattern); the run is recorded without any"
         )
-    recorded = record_runs(
-        repo,
-        [metrics],
-        seeds=[seed],
-        failed=failed,
-        kind=kind,
-        params=param_values,
-        note=note,
-        deviation=deviation,
-        command=shlex.join(argv),
-        duration=duration,
-        warnings=warnings,
+    try:
+        recorded = record_runs(
+            repo,
+            [metrics],
+            seeds=[seed],
+            failed=failed,
+            kind=kind,
+            params=param_values,
+            note=note,
+            deviation=deviation,
+            command=shlex.join(argv),
+            duration=duration,
+            warnings=warnings,
+            interrupted=interrupted,
+        )
+    except (StarterError, OSError) as exc:
+        raise _kept(exc, repo, metrics, seed, failed, param_values, note, kind, deviation) from None
+    return RunOutcome(
+        exit_code=safeguard.exit_code(code, forwarding.caught), recorded=recorded, metrics=metrics
     )
-    return RunOutcome(exit_code=code, recorded=recorded, metrics=metrics)
+
+
+def _kept(
+    exc: StarterError | OSError,
+    repo: Repo,
+    metrics: dict[str, float],
+    seed: int | None,
+    failed: bool,
+    params: dict[str, str],
+    note: str | None,
+    kind: str,
+    deviation: str | None,
+) -> StarterError:
+    """The error of a run that finished but could not be recorded, with its metrics printed
+    and kept in a recovery file that `starter log --from` records later."""
+    from starter.track import results, safeguard
+
+    if isinstance(exc, StarterError):
+        message, error = exc.message, exc
+    else:
+        reason = (exc.strerror or str(exc)).lower()
+        message, error = f"cannot record the run: {reason}", SetupError("")
+    if not metrics:
+        error.message = f"{message}; the run reported no metrics"
+        return error
+    shown = ", ".join(f"{k} = {v:g}" for k, v in metrics.items())
+    try:
+        kept = safeguard.save_recovery(repo.root, results.new_run_id(), metrics, seed)
+    except OSError as save_error:
+        reason = (save_error.strerror or str(save_error)).lower()
+        error.message = (
+            f"{message}; the run's metrics ({shown}) could not be saved to a file either "
+            f"({reason}): note them down"
+        )
+        return error
+    command = ["starter", "log", "--from", str(kept)]
+    if Path.cwd().resolve() != repo.root.resolve():
+        command += ["-C", str(repo.root)]
+    for key, value in params.items():
+        command += ["--param", f"{key}={value}"]
+    for flag, text in (("--note", note), ("--deviation", deviation)):
+        if text:
+            command += [flag, text]
+    if kind != "reproduction":
+        command += ["--kind", kind]
+    later = (
+        "the run failed, so they would not count"
+        if failed
+        else f"record them later with: {shlex.join(command)}"
+    )
+    error.message = f"{message}; the run's metrics ({shown}) are kept in {kept}; {later}"
+    return error
