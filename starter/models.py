@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from starter.safetext import safe_link
+
 Direction = Literal["higher", "lower"]
 AggregationKind = Literal["single", "best", "mean"]
 ClaimValue = float | int | tuple[float, float] | None
@@ -111,13 +113,14 @@ class Paper:
 
     @property
     def link(self) -> str | None:
-        """The best link to the paper: its own URL, else its DOI, else its arXiv page."""
-        if self.url:
-            return self.url
+        """The best link to the paper: its own URL, else its DOI, else its arXiv page; only
+        ever an http(s) address (see safe_link)."""
+        if self.url and (link := safe_link(self.url)):
+            return link
         if self.doi:
-            return f"https://doi.org/{self.doi}"
+            return safe_link(f"doi:{self.doi}")
         if self.arxiv_id:
-            return f"https://arxiv.org/abs/{self.arxiv_id}"
+            return safe_link(f"arxiv:{self.arxiv_id}")
         return None
 
     def short_authors(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from starter.errors import InputError, NotFoundError
 from starter.models import CARD_SCHEMA, Aggregation, Claim, Paper, Venue, derive_claim_id
+from starter.safetext import printable, safe_link
 
 CARD_NAME = "paper.toml"
 
@@ -105,9 +106,17 @@ class _Fields:
             value = str(value)  # volume = 1 is as good as volume = "1"
         if not isinstance(value, str):
             self.fail(name, f"expected text, got {_describe(value)}")
+        # A card may come from an untrusted clone: no terminal escape gets past here.
+        value = printable(value)
         if required and not value.strip():
             self.fail(name, "is empty; it is required")
         return value or None
+
+    def link(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is not None and safe_link(value) is None:
+            self.fail(name, f"expected an http(s) address (or doi:... / arxiv:...), got {value!r}")
+        return value
 
     def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
         value = self.text(name)
@@ -171,7 +180,10 @@ def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
         top.fail("paper", "missing [paper] table with at least key and title")
     p = _Fields(raw_paper, source, "paper.", (*PAPER_FIELDS, "venue"))
     authors = raw_paper.get("authors", [])
-    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        p.fail("authors", 'expected a list of names in paper order, e.g. ["Yann LeCun"]')
+    authors = [printable(a) for a in authors]
+    if not all(a.strip() for a in authors):
         p.fail("authors", 'expected a list of names in paper order, e.g. ["Yann LeCun"]')
     raw_venue = raw_paper.get("venue", {})
     if not isinstance(raw_venue, dict):
@@ -199,9 +211,9 @@ def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
         venue=Venue(**{name: v.text(name) for name in VENUE_FIELDS}),
         doi=p.text("doi"),
         arxiv_id=p.text("arxiv_id"),
-        url=p.text("url"),
+        url=p.link("url"),
         abstract=p.text("abstract"),
-        code_url=p.text("code_url"),
+        code_url=p.link("code_url"),
         confidence=p.choice("confidence", CONFIDENCES),
         claims=tuple(claims),
     )

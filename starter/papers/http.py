@@ -58,6 +58,21 @@ def service_name(service: str) -> str:
     return SERVICES[service][2]
 
 
+def path_segments(text: str, safe: str = "") -> str:
+    """`text` as URL path segments: each segment percent-encoded (`?`, `#`, `%` and spaces
+    included), `/` kept between them, and a `.` or `..` segment encoded so that no one
+    normalizes it away: an identifier can never leave the path it is put in."""
+    from urllib.parse import quote
+
+    parts = []
+    for part in text.split("/"):
+        if part in (".", ".."):
+            parts.append(part.replace(".", "%2E"))
+        else:
+            parts.append(quote(part, safe=safe))
+    return "/".join(parts)
+
+
 def _float_env(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if not raw:
@@ -139,7 +154,7 @@ class Client:
         import requests_cache
 
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        session = requests_cache.CachedSession(
+        session = _session_class(requests_cache.CachedSession)(
             str(self.cache_path),
             backend="sqlite",
             # Write-ahead logging: cheaper commits, and parallel starter processes do not
@@ -289,6 +304,25 @@ def retry_delay(headers: Any, attempt: int, backoff: float) -> float:
         except (TypeError, ValueError):
             pass
     return backoff * (2**attempt)
+
+
+# Headers that carry a credential: requests drops Authorization when a redirect leaves the
+# host it was sent to; starter's own keys go the same way.
+CREDENTIAL_HEADERS = ("x-api-key",)
+
+
+@cache
+def _session_class(base: type) -> type:
+    """The cached session, with credentials kept from any other host a redirect leads to."""
+
+    class Session(base):  # type: ignore[misc, valid-type]
+        def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
+            super().rebuild_auth(prepared_request, response)
+            if self.should_strip_auth(response.request.url, prepared_request.url):
+                for name in CREDENTIAL_HEADERS:
+                    prepared_request.headers.pop(name, None)
+
+    return Session
 
 
 @cache

@@ -208,7 +208,7 @@ def _fetch(ref: PaperRef, client: Any) -> Lookup:
         found = track.fill("huggingface", lambda: huggingface.lookup(client, arxiv_id))
         records += [found] if found else []
 
-    fetched = merge(records, primary)
+    fetched = merge(records, primary, track.warnings)
     paper, in_catalog = with_catalog(fetched)
     return Lookup(paper, ref, track.sources, tuple(track.warnings), in_catalog, fetched)
 

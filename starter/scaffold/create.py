@@ -98,6 +98,8 @@ def build_context(
     template_defaults: dict[str, Any],
 ) -> dict[str, Any]:
     """Everything a template may use; the README lists it under "Templates"."""
+    from markupsafe import Markup
+
     from starter.papers.bibtex import (
         citation_key,
         paper_bibtex,
@@ -134,8 +136,9 @@ def build_context(
         "starter_version": __version__,
         "bibtex": paper_bibtex(paper).rstrip("\n"),
         "bibtex_key": citation_key(paper),
-        "results_begin": RESULTS_BEGIN,
-        "results_end": RESULTS_END,
+        # Markup: the markers are HTML comments on purpose (Markdown escapes the rest).
+        "results_begin": Markup(RESULTS_BEGIN),
+        "results_end": Markup(RESULTS_END),
         "cff": _cff_reference(paper),
     }
     context["license_text"] = license_text(license_id, year=year, holder=author)

@@ -118,10 +118,23 @@ def environment(template: Template) -> Any:
         autoescape=False,
         bytecode_cache=_bytecode_cache(),
     )
+    from starter.safetext import code_span, fenced
+
     env.filters["quote"] = quote
     env.filters["comment"] = comment
     env.filters["cell"] = cell
+    env.filters["code"] = code_span
+    env.filters["fenced"] = fenced
     return env
+
+
+def markdown_environment(env: Any) -> Any:
+    """The environment for Markdown files (`*.md.jinja`): `<` and `>` in what a template
+    writes are escaped, so no raw HTML from a paper's metadata reaches the page; the
+    filters `code` and `fenced` make code spans and blocks the text cannot end."""
+    from starter.safetext import markdown_text
+
+    return env.overlay(finalize=markdown_text)
 
 
 def _bytecode_cache() -> Any:
@@ -164,6 +177,7 @@ def render_tree(template: Template, context: dict[str, Any], dest: Path) -> list
     import jinja2
 
     env = environment(template)
+    markdown = markdown_environment(env)
     written: list[str] = []
     for folder, dirnames, filenames in os.walk(template.root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED)
@@ -182,7 +196,8 @@ def render_tree(template: Template, context: dict[str, Any], dest: Path) -> list
                 out_name = out_name[: -len(RENDERED_SUFFIX)]
                 target = out_folder / out_name
                 try:
-                    text = env.get_template(rel_source).render(context)
+                    chosen = markdown if out_name.lower().endswith(".md") else env
+                    text = chosen.get_template(rel_source).render(context)
                 except jinja2.TemplateSyntaxError as exc:
                     raise InputError(
                         f"template {template.name}: {rel_source}, line {exc.lineno}: {exc.message}"
