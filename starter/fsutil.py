@@ -1,10 +1,12 @@
-"""File writes that never leave a half-written file behind."""
+"""File writes that never leave a half-written file behind, and the locks that keep
+concurrent writers apart."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -75,3 +77,31 @@ class folder_lock:
         if self.fd is not None:
             os.close(self.fd)  # closing the last descriptor releases the flock
             self.fd = None
+
+
+class file_lock:
+    """An exclusive lock on an open file (the results log): fcntl where there is one, else
+    filelock on a `.lock` file beside it."""
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self.fd, self.path = fd, path
+        self.other: Any = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            from filelock import FileLock
+
+            self.other = FileLock(str(self.path) + ".lock")
+            self.other.acquire()
+            return
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.other is not None:
+            self.other.release()
+            return
+        import fcntl
+
+        fcntl.flock(self.fd, fcntl.LOCK_UN)

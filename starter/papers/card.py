@@ -4,12 +4,23 @@ repositories and `starter show --format toml` (card_write.py writes it)."""
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, NoReturn
 
 from starter.errors import InputError, NotFoundError
-from starter.models import CARD_SCHEMA, Aggregation, Claim, Paper, Venue, derive_claim_id
+from starter.models import (
+    CARD_SCHEMA,
+    MAX_MAGNITUDE,
+    Aggregation,
+    Claim,
+    Paper,
+    Venue,
+    derive_claim_id,
+    number_problem,
+    shorten,
+)
 from starter.safetext import printable, safe_link
 
 CARD_NAME = "paper.toml"
@@ -130,13 +141,17 @@ class _Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(name, f"expected a number, got {_describe(value)}")
-        if not math.isfinite(value):
-            self.fail(name, "expected a finite number")
+        if problem := number_problem(value):
+            if problem == "not a finite number":
+                self.fail(name, "expected a finite number")
+            self.fail(name, f"{shorten(str(value))} is {problem}")
         if positive and value <= 0:
             self.fail(name, f"expected a positive number, got {value}")
         return value
 
-    def integer(self, name: str, minimum: int = 0) -> int | None:
+    def integer(
+        self, name: str, minimum: int = 0, maximum: int | float = MAX_MAGNITUDE
+    ) -> int | None:
         value = self.data.get(name)
         if value is None:
             return None
@@ -144,6 +159,8 @@ class _Fields:
             self.fail(
                 name, f"expected a whole number of at least {minimum}, got {_describe(value)}"
             )
+        if value > maximum:
+            self.fail(name, f"{shorten(str(value))} is out of range (at most {maximum:g})")
         return value
 
     def flag(self, name: str) -> bool:
@@ -162,7 +179,7 @@ def _describe(value: Any) -> str:
         list: "a list",
         dict: "a table",
     }.get(type(value), type(value).__name__)
-    return f"{kind} {value!r}" if not isinstance(value, dict | list) else kind
+    return f"{kind} {shorten(repr(value))}" if not isinstance(value, dict | list) else kind
 
 
 def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
@@ -193,7 +210,7 @@ def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
     assert key is not None
     if any(ch in key for ch in "/\\ \t\n") or key.startswith("."):
         p.fail("key", f"expected a short name without spaces or slashes, got {key!r}")
-    year = p.integer("year", minimum=1)
+    year = p.integer("year", minimum=1, maximum=9999)
     raw_claims = data.get("claims", [])
     if not isinstance(raw_claims, list):
         top.fail("claims", "expected [[claims]] tables")
@@ -239,6 +256,8 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         c.fail("id", f"{claim_id!r} is used by an earlier claim; ids must be unique")
     c.where = f"claims[{index}] ({claim_id})."
     value = _claim_value(c, raw.get("value"))
+    value_text = c.text("value_text")
+    _check_printed(c, value, value_text)
     direction = c.choice("direction", DIRECTIONS)
     aggregation = None
     if "aggregation" in raw:
@@ -261,7 +280,7 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         id=claim_id,
         metric=metric,
         value=value,
-        value_text=c.text("value_text"),
+        value_text=value_text,
         unit=c.text("unit"),
         direction=None if direction in (None, "none") else direction,  # type: ignore[arg-type]
         dataset=c.text("dataset"),
@@ -287,12 +306,41 @@ def _claim_value(c: _Fields, value: Any) -> float | int | tuple[float, float] | 
     if isinstance(value, list):
         if (
             len(value) != 2
-            or not all(
-                isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
-                for x in value
-            )
+            or not all(number_problem(x) is None for x in value)
             or value[0] > value[1]
         ):
-            c.fail("value", "a range is written [low, high] with two numbers, low first")
+            c.fail(
+                "value",
+                "a range is written [low, high] with two finite numbers up to 1e100, low first",
+            )
         return (value[0], value[1])
     return c.number("value")
+
+
+_PRINTED = re.compile(
+    r"[-+]?(?:\d[\d,]*(?:\.(?P<frac>\d*))?|\.(?P<frac2>\d+))(?:[eE](?P<exp>[-+]?\d{1,6}))?"
+)
+
+
+def _check_printed(c: _Fields, value: Any, text: str | None) -> None:
+    """A claim's value_text (the number as printed) must say the same number as its value,
+    to within its own rounding: `value = 5.0` with `value_text = "50.0"` would be shown as
+    50.0 % and judged against 5.0. A text without a number cannot disagree."""
+    if value is None or not text:
+        return
+    found = list(_PRINTED.finditer(text.replace("−", "-")[:200]))[:2]
+    wanted = list(value) if isinstance(value, tuple) else [value]
+    for index, (match, number) in enumerate(zip(found, wanted, strict=False)):
+        read = float(match.group(0).replace(",", ""))
+        if index == 1:  # "40-60": the second number of a range reads as -60
+            read = abs(read) if number >= 0 else read
+        decimals = len(match.group("frac") or match.group("frac2") or "")
+        step = 10.0 ** max(-300, min(300, int(match.group("exp") or 0) - decimals))
+        if not math.isfinite(read) or abs(read - number) > step / 2 * (1 + 1e-9) + 1e-12 * abs(
+            number
+        ):
+            c.fail(
+                "value_text",
+                f"{shorten(text)!r} does not say the value {number!r}; make value and "
+                "value_text the same number (value_text is the number as printed)",
+            )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from starter.errors import InputError
-from starter.models import Aggregation, Claim, ClaimValue, Direction
+from starter.models import Aggregation, Claim, ClaimValue, Direction, number_problem, shorten
 
 # Words in a metric's name that say which way is better ("top-1 error", "BLEU").
 LOWER_WORDS = ("error", "loss", "perplexity", "ppl", "wer", "cer", "time", "latency", "fid")
@@ -16,17 +16,21 @@ HIGHER_WORDS = ("accuracy", "acc", "bleu", "f1", "auc", "map", "rouge", "precisi
 def parse_number(text: str, what: str = "value") -> float:
     """A finite number typed by the user; refuse anything else with what to type."""
     cleaned = text.strip().replace("−", "-")  # the minus sign PDFs print
+    shown = repr(shorten(text))
     try:
         value = float(cleaned)
     except ValueError:
         raise InputError(
-            f"{what} {text!r} is not a number; type the number alone, e.g. 76.2 or -103.2"
+            f"{what} {shown} is not a number; type the number alone, e.g. 76.2 or -103.2"
         ) from None
     if not math.isfinite(value):
         raise InputError(
-            f"{what} {text!r} is not a finite number; log only real results "
+            f"{what} {shown} is not a finite number; log only real results "
             "(a run that diverged is a failed run: `starter run` records it as one)"
         )
+    problem = number_problem(value)
+    if problem:
+        raise InputError(f"{what} {shown} is {problem}")
     return value
 
 
@@ -87,6 +91,9 @@ def new_claim(
         raise InputError(f"VALUE {value!r} says % but --unit says {unit!r}; give one unit")
     if aggregation is not None and aggregation not in ("single", "best", "mean"):
         raise InputError(f"--aggregation {aggregation!r}: use single, best or mean")
+    for option, given in (("--spread", spread), ("--runs", runs), ("--tolerance", tolerance)):
+        if given is not None and (problem := number_problem(given)):
+            raise InputError(f"{option} {shorten(str(given))} is {problem}")
     if spread is not None and not (spread >= 0 and math.isfinite(spread)):
         raise InputError("--spread is a standard deviation: zero or more")
     if runs is not None and runs < 1:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from starter.errors import ConflictError, InputError, NotFoundError
-from starter.models import Claim, Paper, derive_claim_id
+from starter.models import Claim, Paper, derive_claim_id, number_problem
 from starter.papers.card import parse_card
 from starter.papers.card_write import render_claim
 
@@ -100,6 +100,8 @@ def set_tolerance(path: Path, claim_id: str, value: float, origin: str) -> Claim
     not a tolerance anyone can check)."""
     if isinstance(value, bool) or not math.isfinite(value) or value <= 0:
         raise InputError(f"tolerance must be a positive number, got {value}")
+    if problem := number_problem(value):
+        raise InputError(f"tolerance {value:g} is {problem}")
     if not origin or not origin.strip():
         raise InputError('say where the tolerance comes from: --origin "2 binomial SE on 10,000"')
     with card_lock(path):

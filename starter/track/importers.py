@@ -4,13 +4,13 @@ JSON, JSON Lines, CSV and text logs read with presets or a user pattern."""
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from starter.errors import InputError, NotFoundError
+from starter.models import number_problem, shorten
 
 FORMATS = ("auto", "json", "jsonl", "csv", "text")
 _NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -118,6 +118,8 @@ def _numeric_items(record: dict, where: str) -> list[tuple[str, float]]:
         if isinstance(value, bool):
             continue
         if isinstance(value, int | float):
+            if problem := number_problem(value):
+                raise InputError(f"{where}: {shorten(str(key))} is {problem}")
             items.append((str(key), float(value)))
         elif isinstance(value, str):
             number = _number(value)
@@ -170,8 +172,11 @@ def read_file(
     if fmt == "json":
         try:
             data = json.loads(text)
-        except ValueError as exc:
-            raise InputError(f"{path} is not valid JSON ({exc}); fix it or pick --format") from None
+        except (ValueError, RecursionError) as exc:
+            reason = shorten(str(exc), 80) if isinstance(exc, ValueError) else "nested too deep"
+            raise InputError(
+                f"{path} is not valid JSON ({reason}); fix it or pick --format"
+            ) from None
         items = data if isinstance(data, list) else [data]
         if not all(isinstance(item, dict) for item in items):
             raise InputError(f"{path}: expected a JSON object of metric names to numbers")
@@ -183,7 +188,7 @@ def read_file(
                 continue
             try:
                 item = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise InputError(f"{path} line {number}: not valid JSON") from None
             if isinstance(item, dict):
                 records.append(_numeric_items(item, f"{path} line {number}"))
@@ -213,8 +218,8 @@ def read_file(
         )
     for metrics in runs:
         for key, value in metrics.items():
-            if not math.isfinite(value):
-                raise InputError(f"{path}: {key} = {value} is not a finite number")
+            if problem := number_problem(value):
+                raise InputError(f"{path}: {shorten(key)} = {shorten(str(value))} is {problem}")
     return Imported(runs=runs, seeds=seeds, notes=notes)
 
 

@@ -3,14 +3,13 @@ captured once, and the records appended to the results log in one write."""
 
 from __future__ import annotations
 
-import math
 import shlex
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from starter.errors import InputError, NotFoundError
-from starter.models import Claim, Paper
+from starter.models import Claim, Paper, number_problem, shorten
 from starter.papers.claims import parse_number
 
 
@@ -113,8 +112,8 @@ def check_metrics(paper: Paper, metrics: dict[str, float]) -> None:
                 f"claim {name!r} is qualitative (no number in the paper): there is nothing "
                 "to compare a value with"
             )
-        if not math.isfinite(value):
-            raise InputError(f"{name} = {value} is not a finite number")
+        if problem := number_problem(value):
+            raise InputError(f"{shorten(name)} = {shorten(str(value))} is {problem}")
 
 
 class Recorded(NamedTuple):

@@ -4,7 +4,6 @@ streaming reads that report torn or hand-edited lines by number instead of faili
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from starter.errors import InputError, SetupError
+from starter.fsutil import file_lock
+from starter.models import MAX_MAGNITUDE, number_problem
 
 if TYPE_CHECKING:
     from starter.track.values import Run
@@ -84,8 +85,8 @@ def run_record(
     for name, value in metrics.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
-        if not math.isfinite(value):
-            raise InputError(f"metric {name!r}: {value} is not a finite number")
+        if problem := number_problem(value):
+            raise InputError(f"metric {name!r}: the value is {problem}")
     if kind not in ("reproduction", "extension"):
         raise InputError(f"unknown run kind {kind!r}; use reproduction or extension")
     if origin not in ORIGINS:
@@ -156,7 +157,7 @@ def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
             f"cannot write the results log {path}: {_reason(exc)}; nothing was written"
         ) from None
     try:
-        with _locked(fd, path):
+        with file_lock(fd, path):
             size = os.fstat(fd).st_size
             try:
                 payload = data.encode("utf-8")
@@ -182,33 +183,6 @@ def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
 
 def _reason(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower()
-
-
-class _locked:
-    """An exclusive lock on an open file: fcntl where there is one, else filelock."""
-
-    def __init__(self, fd: int, path: Path) -> None:
-        self.fd, self.path = fd, path
-        self.other: Any = None
-
-    def __enter__(self) -> None:
-        try:
-            import fcntl
-        except ImportError:  # Windows
-            from filelock import FileLock
-
-            self.other = FileLock(str(self.path) + ".lock")
-            self.other.acquire()
-            return
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.other is not None:
-            self.other.release()
-            return
-        import fcntl
-
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -263,6 +237,7 @@ def read_records(
 
     scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
     head_end, tail, tail_end = _HEAD_END, _TAIL, re.compile(_TAIL_END)
+    low, top = -MAX_MAGNITUDE, MAX_MAGNITUDE
     start = len(problems)
     more, last_bad, number = 0, 0, 0
     with handle:
@@ -277,10 +252,15 @@ def read_records(
                         text = raw[:cut].decode("utf-8", "replace") + "}"
                         try:  # inlined _scan_whole: this is the loop of `starter status`
                             record, stop = scan(text, 0)
-                        except (ValueError, StopIteration):
+                        except (ValueError, StopIteration, RecursionError):
                             record = None
                         else:
-                            if stop != len(text):
+                            # A line in another key order (seed before metrics) is read whole.
+                            if (
+                                stop != len(text)
+                                or type(record) is not dict
+                                or not ("metrics" in record and "failed" in record)
+                            ):
                                 record = None
                             elif keep_raw and type(record) is dict:
                                 record[0] = raw
@@ -303,7 +283,7 @@ def read_records(
                 if type(metrics) is dict:
                     for value in metrics.values():
                         kind = type(value)
-                        if (kind is not float and kind is not int) or value - value != 0:
+                        if (kind is not float and kind is not int) or not low <= value <= top:
                             message = _check_run(record)  # the slow path names the problem
                             break
                 else:
@@ -347,10 +327,10 @@ def line_spans(path: Path, parts: int) -> list[tuple[int, int]]:
 
 
 def _scan_whole(scan: Any, text: str) -> Any:
-    """The JSON value that is the whole of `text`, or None."""
+    """The JSON value that is the whole of `text`, or None (nested too deep included)."""
     try:
         value, end = scan(text, 0)
-    except (ValueError, StopIteration):
+    except (ValueError, StopIteration, RecursionError):
         return None
     return value if end == len(text) else None
 
@@ -370,7 +350,7 @@ def _check(record: Any) -> str | None:
         value = record.get("value")
         if not isinstance(record.get("claim"), str) or isinstance(value, bool):
             return "tolerance line without a claim"
-        if not isinstance(value, int | float) or not value > 0:
+        if number_problem(value) or not value > 0:  # type: ignore[operator]
             return "tolerance line without a positive value"
         return None
     return f"unknown type {kind!r}"
@@ -381,12 +361,16 @@ def _check_run(record: dict[str, Any]) -> str | None:
     if type(metrics) is not dict:
         return "run without a metrics object"
     for name, value in metrics.items():
-        kind = type(value)
-        if kind is not float and kind is not int:
-            return f"metric {name!r} is not a number"
-        if not math.isfinite(value):
-            return f"metric {name!r} is not a finite number"
+        problem = number_problem(value)
+        if problem:
+            return f"metric {_name(name)} is {problem.split(' (')[0]}"
     return None
+
+
+def _name(name: str) -> str:
+    from starter.models import shorten
+
+    return repr(shorten(name, 40))
 
 
 def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
@@ -418,12 +402,25 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
         origin=origin if origin in ORIGINS else "captured",
         source=source if isinstance(source, dict) else None,
         command=text("command"),
-        duration=float(duration) if isinstance(duration, int | float) else None,
-        git=git if isinstance(git, dict) else {},
+        duration=float(duration) if number_problem(duration) is None else None,  # type: ignore[arg-type]
+        git=plain_git(git),
         env=env if isinstance(env, dict) else {},
         starter_version=text("starter_version"),
         line=line,
     )
+
+
+def plain_git(git: Any) -> dict[str, Any]:
+    """A run's git provenance with the types the report reads: a commit, branch or patch
+    that is not text (a hand-edited line) is left out."""
+    if not isinstance(git, dict):
+        return {}
+    return {
+        k: v
+        for k, v in git.items()
+        if k not in ("commit", "branch", "diff_hash", "patch", "dirty")
+        or (type(v) is bool if k == "dirty" else type(v) is str)
+    }
 
 
 def read_runs(root: Path) -> tuple[list[Run], list[Problem]]:

@@ -3,7 +3,6 @@ to $STARTER_METRICS_FILE (or prints), and record one run."""
 
 from __future__ import annotations
 
-import math
 import os
 import shlex
 import subprocess
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starter.errors import InputError, SetupError, StarterError
+from starter.models import number_problem, shorten
 from starter.track.recorder import Recorded, Repo, check_kind, parse_params, record_runs
 
 COMMAND_NOT_FOUND = 127  # what a shell returns for a command it cannot find
@@ -45,9 +45,10 @@ def read_metrics_file(path: Path) -> dict[str, float] | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
+        reason = shorten(str(exc), 80) if isinstance(exc, ValueError) else "nested too deep"
         raise InputError(
-            f"the metrics file is not JSON ({exc}); the program must write an object such as "
+            f"the metrics file is not JSON ({reason}); the program must write an object such as "
             '{"test-error": 5.1}; it is kept at ' + str(path)
         ) from None
     if not isinstance(data, dict):
@@ -59,10 +60,14 @@ def read_metrics_file(path: Path) -> dict[str, float] | None:
     for name, value in data.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(
-                f"the metrics file maps {name!r} to {value!r}, not a number; kept at {path}"
+                f"the metrics file maps {shorten(repr(name))} to {shorten(repr(value))}, "
+                f"not a number; kept at {path}"
             )
-        if not math.isfinite(value):
-            raise InputError(f"the metrics file gives {name} = {value}; kept at {path}")
+        if problem := number_problem(value):
+            raise InputError(
+                f"the metrics file gives {shorten(name)} = {shorten(str(value))}, which is "
+                f"{problem}; kept at {path}"
+            )
         metrics[str(name)] = float(value)
     return metrics
 
@@ -160,7 +165,7 @@ def run_command(
     shutil.rmtree(scratch, ignore_errors=True)
     metrics: dict[str, float] = {}
     for key, value in pairs:
-        if math.isfinite(value):
+        if number_problem(value) is None:
             metrics[key] = value
     metrics.update(from_file or {})
     metrics = importers.apply_map(metrics, mapping)

@@ -115,7 +115,8 @@ text_st = st.text(
     max_size=30,
 )
 opt_text = st.none() | text_st
-finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+# Cards take numbers up to 1e100 in size (tests/track/test_numbers.py).
+finite = st.floats(min_value=-1e100, max_value=1e100, allow_nan=False, width=64)
 ident = st.from_regex(r"[a-z][a-z0-9\-]{0,12}", fullmatch=True)
 
 
@@ -145,7 +146,12 @@ def claims(draw):
                 id=claim_id,
                 metric=draw(text_st.filter(str.strip)),
                 value=value,
-                value_text=draw(opt_text),
+                # value_text says the value as printed (a card where they disagree is refused)
+                value_text=draw(opt_text)
+                if value is None
+                else draw(st.none() | st.just(repr(value)))
+                if not isinstance(value, tuple)
+                else None,
                 unit=draw(opt_text),
                 direction=direction,
                 dataset=draw(opt_text),
