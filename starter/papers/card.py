@@ -79,7 +79,7 @@ def find_card(start: Path) -> Path:
 def load_card(path: Path) -> Paper:
     """Read and validate a paper card; errors name the file and the field."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (some Windows editors) is dropped
     except FileNotFoundError:
         raise NotFoundError(f"no paper card at {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -89,7 +89,7 @@ def load_card(path: Path) -> Paper:
 
 def parse_card(text: str, source: str = CARD_NAME) -> Paper:
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: not valid TOML ({exc}); fix the syntax and retry") from None
     return paper_from_dict(data, source)
@@ -240,10 +240,13 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
     if not isinstance(raw, dict):
         raise InputError(f"{source}: claims[{index}]: expected a [[claims]] table")
     given_id = raw.get("id")
-    where = f"claims[{index}] ({given_id})." if isinstance(given_id, str) else f"claims[{index}]."
+    named = given_id if isinstance(given_id, str) and given_id.strip() else None
+    where = f"claims[{index}] ({shorten(named, 40)})." if named else f"claims[{index}]."
     c = _Fields(raw, source, where, CLAIM_FIELDS)
     metric = c.text("metric", required=True) or ""
     split = c.text("split")
+    if isinstance(given_id, str) and not given_id.strip():
+        c.fail("id", "is empty; give the claim a name, or leave id out to derive one")
     claim_id = c.text("id")
     if claim_id is None:
         base = derive_claim_id(metric, split)

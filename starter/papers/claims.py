@@ -86,6 +86,8 @@ def new_claim(
 ) -> tuple[Claim, list[str]]:
     """A claim from what a user typed, checked; and what starter understood on its own (a
     unit read from "95%", a direction read from the metric's name), to be said."""
+    if claim_id is not None and not claim_id.strip():
+        raise InputError("--id is empty; give the claim a name, or leave --id out to derive one")
     number, value_text, understood_unit = parse_claim_value(value)
     if understood_unit and unit and unit != understood_unit:
         raise InputError(f"VALUE {value!r} says % but --unit says {unit!r}; give one unit")

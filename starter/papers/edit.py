@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from starter.errors import ConflictError, InputError, NotFoundError
-from starter.models import Claim, Paper, derive_claim_id, number_problem
+from starter.models import Claim, Paper, derive_claim_id, number_problem, shorten
 from starter.papers.card import parse_card
 from starter.papers.card_write import render_claim
 
@@ -26,9 +26,9 @@ def _load(path: Path) -> tuple[Paper, Any]:
     import tomlkit
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read paper card {path}: {exc.strerror}") from None
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (some Windows editors) is dropped
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read paper card {path}: {exc}") from None
     paper = parse_card(text, str(path))  # refuse to edit a card starter cannot read
     return paper, tomlkit.parse(text)
 
@@ -46,7 +46,7 @@ def _save(path: Path, doc: Any) -> Paper:
 
 def _unknown(paper: Paper, claim_id: str) -> NotFoundError:
     known = ", ".join(c.id for c in paper.claims) or "none yet; add one with `starter claim add`"
-    return NotFoundError(f"no claim {claim_id!r} in paper.toml; known claims: {known}")
+    return NotFoundError(f"no claim {shorten(claim_id)!r} in paper.toml; known claims: {known}")
 
 
 def unique_id(paper: Paper, claim: Claim) -> str:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from starter.errors import InputError, NotFoundError
+from starter.errors import InputError, NotFoundError, UsageError
 from starter.models import Claim, Paper, number_problem, shorten
 from starter.papers.claims import parse_number
 
@@ -42,7 +42,7 @@ def claim_of(paper: Paper, claim_id: str) -> Claim:
     claim = paper.claim(claim_id)
     if claim is None:
         raise NotFoundError(
-            f"no claim {claim_id!r} in paper.toml; known claims: {known_ids(paper)}"
+            f"no claim {shorten(claim_id)!r} in paper.toml; known claims: {known_ids(paper)}"
         )
     return claim
 
@@ -57,7 +57,7 @@ def parse_value(text: str, claim: Claim) -> tuple[float, str | None]:
             return value, f"read {text!r} as {value:g} (claim {claim.id} is in %)"
         unit = f"in {claim.unit}" if claim.unit else "without a unit"
         raise InputError(
-            f"value {text!r} has a % sign but claim {claim.id!r} is {unit}; "
+            f"value {shorten(text)!r} has a % sign but claim {claim.id!r} is {unit}; "
             f"type the number alone, in the claim's unit"
         )
     return parse_number(stripped), None
@@ -193,7 +193,7 @@ def log_value(
     check_kind(kind)
     param_values = parse_params(params)
     if value.startswith("--") and value != "--":
-        raise InputError(f"unknown option {value!r}; see `starter log --help`")
+        raise UsageError(f"no such option: {shorten(value)}; see `starter log --help`")
     claim = claim_of(repo.paper, claim_id)
     number, understood = parse_value(value, claim)
     return record_runs(
