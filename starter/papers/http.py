@@ -1,18 +1,20 @@
-"""The one HTTP session starter uses: User-Agent, timeouts, retries, arXiv's pace, API keys,
-and a persistent cache (requests-cache) that serves `--offline` and is skipped by `--refresh`."""
+"""The HTTP client starter uses: User-Agent, timeouts and deadlines, API keys, and a persistent
+cache (requests-cache) that serves `--offline` and is skipped by `--refresh`; what happens
+on the wire (retries, arXiv's pace, the byte limit) is in transport.py."""
 
 from __future__ import annotations
 
-import email.utils
 import os
+import threading
 import time
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from starter import __version__
 from starter.errors import NetworkError
+from starter.papers.transport import float_env as _float_env
+from starter.papers.transport import retry_delay  # noqa: F401 -- part of this module's API
 
 # Service addresses; each can point elsewhere (a mirror, or a test server on loopback).
 SERVICES: dict[str, tuple[str, str, str]] = {
@@ -42,11 +44,13 @@ RATE_LIMIT_HINTS = {
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
-RETRIES = 2  # after the first attempt, for connection errors, 429 and 5xx
-MAX_RETRY_AFTER = 30.0  # seconds; a longer wait is reported instead of slept
-ARXIV_INTERVAL = 3.0  # arXiv's terms: at most one request every 3 seconds
+RETRIES = 2  # after the first attempt, for timeouts, 429 and 5xx (transport.py)
 CACHE_DAYS = 7
-RETRY_STATUSES = (429, 500, 502, 503, 504)
+# A whole lookup (`show`, `new`, `search`: the services asked together) ends by this; each
+# request by STARTER_HTTP_DEADLINE, by default its connect and read timeouts together.
+LOOKUP_DEADLINE = 60.0
+# No answer of a metadata service is larger; a bigger one is refused, never read whole.
+MAX_BYTES = 8 * 1024 * 1024
 
 
 def base_url(service: str) -> str:
@@ -71,18 +75,6 @@ def path_segments(text: str, safe: str = "") -> str:
         else:
             parts.append(quote(part, safe=safe))
     return "/".join(parts)
-
-
-def _float_env(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        from starter.errors import InputError
-
-        raise InputError(f"{name}={raw!r} is not a number of seconds") from None
 
 
 @dataclass(frozen=True)
@@ -130,6 +122,7 @@ class Client:
         refresh: bool = False,
         mailto: str | None = None,
         cache_path: Path | None = None,
+        deadline: float | None = None,
     ) -> None:
         from starter.config import cache_dir
 
@@ -138,23 +131,37 @@ class Client:
         self.mailto = mailto
         self.cache_path = cache_path or cache_dir() / "http-cache.sqlite"
         self.network_requests = 0  # requests that really went out (for callers' reports)
-        self._session: Any = None
+        # time.monotonic() by which everything this client asks must be answered
+        self.deadline = deadline
+        self._lock = threading.Lock()
+        self._local = threading.local()  # per thread: its session and its requests
+        self._sessions: list[Any] = []
 
     # -- the session ---------------------------------------------------------------------
 
     @property
     def session(self) -> Any:
-        if self._session is None:
-            self._session = self._make_session()
-        return self._session
+        """This thread's session (requests sessions are not safe to share among threads)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self._make_session()
+            with self._lock:
+                self._sessions.append(session)
+        return session
 
-    def _make_session(self) -> Any:
+    def requests_here(self) -> int:
+        """Requests that went out from the calling thread (a fill-in counts its own)."""
+        return getattr(self._local, "requests", 0)
+
+    def _make_session(self, deadline: float | None = None) -> Any:
         from datetime import timedelta
 
         import requests_cache
 
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        session = _session_class(requests_cache.CachedSession)(
+        from starter.papers.transport import session_class
+
+        session = session_class(requests_cache.CachedSession)(
             str(self.cache_path),
             backend="sqlite",
             # Write-ahead logging: cheaper commits, and parallel starter processes do not
@@ -174,14 +181,21 @@ class Client:
         # and OpenAlex's polite pools.
         agent = f"starter/{__version__}"
         session.headers["User-Agent"] = agent + (f" (+mailto:{self.mailto})" if self.mailto else "")
-        adapter = _adapter_class()(self)
+        from starter.papers import transport
+
+        max_bytes = int(_float_env("STARTER_HTTP_MAX_BYTES", MAX_BYTES))
+        adapter = transport.adapter_class()(
+            base_url("arxiv"), deadline if deadline is not None else float("inf"), max_bytes
+        )
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return session
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     # -- requests ------------------------------------------------------------------------
 
@@ -211,25 +225,28 @@ class Client:
             _float_env("STARTER_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
             _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),
         )
+        allowed = _float_env("STARTER_HTTP_DEADLINE", timeout[0] + timeout[1])
+        deadline = time.monotonic() + allowed
+        limit = "STARTER_HTTP_DEADLINE"
+        if self.deadline is not None and self.deadline < deadline:
+            deadline, allowed = self.deadline, max(0.0, self.deadline - time.monotonic())
+            limit = "what was left of STARTER_LOOKUP_DEADLINE"
+        options = dict(
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            only_if_cached=self.offline,
+            force_refresh=self.refresh and not self.offline,
+        )
         try:
-            response = self.session.get(
-                url,
-                params=params,
-                headers=headers,
-                timeout=timeout,
-                only_if_cached=self.offline,
-                force_refresh=self.refresh and not self.offline,
-            )
-        except requests.exceptions.Timeout:
-            raise NetworkError(
-                f"{name} did not answer within {timeout[1]:g} s; try again later, "
-                "or use --offline to rely on the cache"
-            ) from None
+            if self.offline:  # the cache only: no wire, no deadline to keep
+                response = self.session.get(url, **options)
+            else:
+                from starter.papers.transport import run_with_deadline
+
+                response = run_with_deadline(lambda: self._fetch(url, deadline, options), deadline)
         except requests.exceptions.RequestException as exc:
-            raise NetworkError(
-                f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check your connection "
-                f"or the address in {SERVICES[service][0]}, or use --offline"
-            ) from None
+            raise self._network_error(exc, service, url, timeout[1], (allowed, limit)) from None
         except (sqlite3.Error, OSError) as exc:
             from starter.errors import SetupError
 
@@ -250,6 +267,10 @@ class Client:
             from_cache=from_cache,
             headers={k: v for k, v in response.headers.items()},
         )
+        if not from_cache:
+            with self._lock:
+                self.network_requests += 1
+            self._local.requests = self.requests_here() + 1
         if reply.status == 429:
             raise RateLimited(
                 f"{name} is rate-limiting requests (429); {RATE_LIMIT_HINTS[service]}"
@@ -259,6 +280,42 @@ class Client:
                 f"{name} answered {reply.status} (a problem on its side); try again later"
             )
         return reply
+
+    def _fetch(self, url: str, deadline: float, options: dict[str, Any]) -> Any:
+        """One request on a session of its own (this runs in a thread of its own)."""
+        session = self._make_session(deadline)
+        try:
+            return session.get(url, **options)
+        finally:
+            session.close()
+
+    def _network_error(
+        self, exc: Exception, service: str, url: str, read: float, allowed: tuple[float, str]
+    ) -> NetworkError:
+        import requests
+
+        from starter.papers import transport
+
+        name = service_name(service)
+        if transport.is_too_large(exc):
+            return NetworkError(
+                f"{name} answered more than {MAX_BYTES // (1024 * 1024)} MiB (STARTER_HTTP_"
+                "MAX_BYTES), more than any paper's record; try again later"
+            )
+        if transport.is_deadline(exc):
+            return NetworkError(
+                f"{name} did not answer in full within {allowed[0]:.3g} s ({allowed[1]}); "
+                "try again later, or use --offline to rely on the cache"
+            )
+        if isinstance(exc, requests.exceptions.Timeout):
+            return NetworkError(
+                f"{name} did not answer within {read:g} s; try again later, "
+                "or use --offline to rely on the cache"
+            )
+        return NetworkError(
+            f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check your connection "
+            f"or the address in {SERVICES[service][0]}, or use --offline"
+        )
 
 
 class NotCached(NetworkError):
@@ -289,104 +346,3 @@ def _reason(exc: Exception) -> str:
         if marker in text:
             return marker.lower()
     return type(exc).__name__
-
-
-def retry_delay(headers: Any, attempt: int, backoff: float) -> float:
-    """Seconds to wait before retrying: `Retry-After` when given, else exponential backoff."""
-    value = (headers or {}).get("Retry-After")
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, when.timestamp() - time.time())
-        except (TypeError, ValueError):
-            pass
-    return backoff * (2**attempt)
-
-
-# Headers that carry a credential: requests drops Authorization when a redirect leaves the
-# host it was sent to; starter's own keys go the same way.
-CREDENTIAL_HEADERS = ("x-api-key",)
-
-
-@cache
-def _session_class(base: type) -> type:
-    """The cached session, with credentials kept from any other host a redirect leads to."""
-
-    class Session(base):  # type: ignore[misc, valid-type]
-        def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
-            super().rebuild_auth(prepared_request, response)
-            if self.should_strip_auth(response.request.url, prepared_request.url):
-                for name in CREDENTIAL_HEADERS:
-                    prepared_request.headers.pop(name, None)
-
-    return Session
-
-
-@cache
-def _adapter_class() -> type:
-    """The transport adapter: only requests that really go out pass here (cache hits do not),
-    so this is where arXiv's pace and the retries belong. Built on first use, so that
-    importing this module does not import requests."""
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    class PoliteAdapter(HTTPAdapter):
-        def __init__(self, client: Client) -> None:
-            super().__init__()
-            self.client = client
-
-        def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-            retries = int(_float_env("STARTER_HTTP_RETRIES", RETRIES))
-            backoff = _float_env("STARTER_HTTP_BACKOFF", 1.0)
-            attempt = 0
-            while True:
-                if request.url.startswith(base_url("arxiv")):
-                    _arxiv_pace()
-                self.client.network_requests += 1
-                try:
-                    response = super().send(request, **kwargs)
-                except requests.exceptions.ReadTimeout:
-                    raise  # it already cost the full wait: do not repeat it
-                except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
-                    if attempt >= retries:
-                        raise
-                    time.sleep(backoff * (2**attempt))
-                    attempt += 1
-                    continue
-                if response.status_code not in RETRY_STATUSES or attempt >= retries:
-                    return response
-                delay = retry_delay(response.headers, attempt, backoff)
-                if delay > MAX_RETRY_AFTER:
-                    return response
-                response.close()
-                time.sleep(delay)
-                attempt += 1
-
-    return PoliteAdapter
-
-
-def _arxiv_pace() -> None:
-    """Wait until STARTER_ARXIV_INTERVAL (default 3 s) has passed since the last arXiv
-    request of any starter process; the time lives in a file in the cache folder."""
-    interval = _float_env("STARTER_ARXIV_INTERVAL", ARXIV_INTERVAL)
-    if interval <= 0:
-        return
-    from filelock import FileLock
-
-    from starter.config import cache_dir
-
-    folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = folder / "arxiv-last-request"
-    with FileLock(str(stamp) + ".lock", timeout=interval * 10):
-        try:
-            last = float(stamp.read_text(encoding="ascii"))
-        except (OSError, ValueError):
-            last = 0.0
-        wait = last + interval - time.time()
-        if 0 < wait <= interval:
-            time.sleep(wait)
-        stamp.write_text(f"{time.time():.3f}", encoding="ascii")
