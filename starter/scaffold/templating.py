@@ -58,17 +58,26 @@ def find_template(spec: str) -> Template:
     looks_like_path = os.sep in spec or "/" in spec or spec.startswith((".", "~"))
     if not looks_like_path:
         folder = project_templates_dir() / spec
-        if spec and (folder / MANIFEST).is_file():
+        if spec and _exists(folder / MANIFEST, Path.is_file):
             return load_template(folder)
-        if not Path(spec).is_dir():
+        if not _exists(Path(spec), Path.is_dir):
+            shown = spec if len(spec) <= 60 else spec[:47] + "..."
             raise NotFoundError(
-                f"no template {spec!r}; the built-in templates are "
+                f"no template {shown!r}; the built-in templates are "
                 f"{', '.join(builtin_names())}, or give the path of a template folder"
             )
     folder = Path(spec).expanduser()
-    if not folder.is_dir():
+    if not _exists(folder, Path.is_dir):
         raise NotFoundError(f"no template folder at {folder}; give a folder holding {MANIFEST}")
     return load_template(folder)
+
+
+def _exists(path: Path, test: Any) -> bool:
+    """`test(path)`, False for a name the system cannot even look up (too long, a NUL)."""
+    try:
+        return bool(test(path))
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: `~` without a home
+        return False
 
 
 def load_template(folder: Path) -> Template:
