@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from httpserver import Reply
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from httpserver import Reply
 
 from starter.papers import catalog
 from starter.papers.card_write import render_card
