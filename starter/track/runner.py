@@ -90,12 +90,13 @@ def run_command(
     import tempfile
 
     from starter.track import importers
+    from starter.track.importers import names
 
     if not argv:
         raise InputError("give the command to run after --, e.g. starter run -- python train.py")
     check_kind(kind)
     param_values = parse_params(params)
-    mapping = importers.parse_map(maps or [])
+    mapping = names.parse_map(maps)
     if shutil.which(argv[0]) is None and not Path(argv[0]).is_file():
         raise CommandNotFound(f"command not found: {argv[0]}; nothing was run or recorded")
     regexes = importers.regexes_for(preset, pattern) if (pattern or preset) else None
@@ -157,7 +158,7 @@ def run_command(
         if math.isfinite(value):
             metrics[key] = value
     metrics.update(from_file or {})
-    metrics = importers.apply_map(metrics, mapping)
+    metrics = names.apply_map(metrics, mapping)
     if failed:
         warnings.append(
             f"the command failed (exit code {code}): the run is recorded as failed and "
