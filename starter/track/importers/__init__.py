@@ -96,6 +96,10 @@ def read(
     """The runs in `paths` (several only for a log continued in another file)."""
     if preset is not None and preset not in PRESETS and preset != "auto":
         raise InputError(f"unknown --preset {preset!r}; use one of: {', '.join(PRESETS)}")
+    if preset in (None, "auto") and not pattern and fmt == "auto" and paths and not tracking_uri:
+        if not paths[0].exists():
+            raise NotFoundError(f"no file or folder {paths[0]}; check the path given to --from")
+        preset = detect(paths[0])
     if preset == "mlflow" or (tracking_uri and preset in (None, "auto")):
         from starter.track.importers import mlflow
 
@@ -108,8 +112,6 @@ def read(
     for path in paths:
         if not path.exists():
             raise NotFoundError(f"no file or folder {path}; check the path given to --from")
-    if preset in (None, "auto") and not pattern and fmt == "auto":
-        preset = detect(paths[0])
     if preset in STEP_LOGS:
         from starter.track.importers import stdout
 

@@ -161,8 +161,20 @@ def iso_from_text(text: Any) -> str | None:
 # ----------------------------------------------------------------------------- files
 
 
+def open_text(path: Path) -> Any:
+    """A text handle on `path`, decompressing a `.gz` on the fly (logs are often kept so)."""
+    if path.suffix == ".gz":
+        import gzip
+
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    return open(path, encoding="utf-8", errors="replace", newline="")
+
+
 def read_text(path: Path) -> str:
     try:
+        if path.suffix == ".gz":
+            with open_text(path) as handle:
+                return str(handle.read())
         return path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         raise NotFoundError(f"no file {path}; check the path given to --from") from None
@@ -170,8 +182,8 @@ def read_text(path: Path) -> str:
         raise InputError(
             f"{path} is a folder; give a file, or a --preset that reads folders"
         ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def read_json(path: Path) -> Any:

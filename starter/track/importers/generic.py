@@ -163,7 +163,7 @@ def _split_seed(metrics: dict[str, float]) -> tuple[dict[str, float], int | None
 
 
 def detect_format(path: Path) -> str:
-    suffix = path.suffix.lower()
+    suffix = (path.with_suffix("") if path.suffix == ".gz" else path).suffix.lower()
     return {
         ".json": "json",
         ".jsonl": "jsonl",

@@ -9,7 +9,14 @@ import re
 from pathlib import Path
 
 from starter.errors import InputError
-from starter.track.importers.base import Imported, ImportedRun, Point, content_id, shown
+from starter.track.importers.base import (
+    Imported,
+    ImportedRun,
+    Point,
+    content_id,
+    open_text,
+    shown,
+)
 
 # Every metric is "dense" (one value a step: the training loss) or "sparse" (an evaluation
 # every few hundred steps); only sparse ones are kept as a curve, so a 100 MB log costs
@@ -111,7 +118,7 @@ def read(paths: list[Path], tool: str) -> Imported:
     tail: list[str] = []
     for path in paths:
         try:
-            handle = open(path, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
+            handle = open_text(path)
         except FileNotFoundError:
             raise InputError(f"no file {path}; check the path given to --from") from None
         except OSError as exc:
@@ -266,8 +273,7 @@ def _imported(
             metrics.pop(name, None)
     if ending and failure is None:
         failure = f"the log ends in {ending!r}"
-    if s.total is not None and s.step < s.total and failure is None:
-        failure = f"stopped at step {s.step} of {s.total}"
+    last = max([s.step, *(step for step, _ in s.last.values())])
     by_step: dict[int, dict[str, float]] = {}
     for name, points in s.history.items():
         for step, value in points:
@@ -276,7 +282,7 @@ def _imported(
     curve = [Point(metrics=by_step[k], step=k) for k in sorted(by_step)]
     notes = [
         f"{', '.join(shown(p) for p in paths)}: {' and '.join(sorted(formats))}, "
-        f"last step {s.step}"
+        f"last step {last}"
         + (f" of {s.total}" if s.total else "")
         + (
             f"; restarted at step {', '.join(map(str, s.restarts))} (a step logged again "
@@ -294,7 +300,7 @@ def _imported(
             "tool": tool,
             "id": content_id(*paths),
             "path": shown(paths[-1]),
-            "last_step": s.step,
+            "last_step": last,
         },
     )
     return Imported(
@@ -305,9 +311,9 @@ def _imported(
 def sniff(path: Path) -> str | None:
     """`llmc` or `nanogpt` when the first lines of `path` are one of their formats."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with open_text(path) as handle:
             head = handle.read(65536)
-    except OSError:
+    except (OSError, EOFError):
         return None
     for line in head.splitlines()[:400]:
         if line.startswith("s:") and (" trl:" in line or " tel:" in line):

@@ -34,6 +34,17 @@ def _started(path: Path) -> int:
     return int(match.group("time")) if match else 0
 
 
+def _run_id(files: list[Path]) -> str:
+    """The first event file's name (its time, host and process: the writer's own identity),
+    with a digest of the others' when the run has several."""
+    if len(files) == 1:
+        return files[0].name
+    import hashlib
+
+    rest = "\n".join(sorted(f.name for f in files[1:])).encode()
+    return f"{files[0].name}+{len(files) - 1}:{hashlib.sha256(rest).hexdigest()[:8]}"
+
+
 def _loader() -> Any:
     # tensorboard ships no type information (no py.typed): its two names are used as Any.
     try:
@@ -54,7 +65,11 @@ def read(path: Path) -> Imported:
     if not files:
         raise InputError(f"no TensorBoard event file ({PATTERN}) in {path}")
     loader_class, tensor_util = _loader()
-    root = path if path.is_dir() else path.parent
+    import os
+
+    # Tags are named from the run's own folder: the deepest one holding all its event files
+    # (train/ and validation/ of Keras become prefixes, the folder given does not).
+    root = Path(os.path.commonpath([f.parent for f in files]))
     series: dict[str, dict[int, float]] = {}
     first_wall: float | None = None
     skipped: set[str] = set()
@@ -117,7 +132,7 @@ def read(path: Path) -> Imported:
         env=env,
         source={
             "tool": TOOL,
-            "id": "+".join(sorted(f.name for f in files)),
+            "id": _run_id(files),
             "path": shown(path),
         },
     )
