@@ -312,10 +312,10 @@ def sniff(path: Path) -> str | None:
     """`llmc` or `nanogpt` when the first lines of `path` are one of their formats."""
     try:
         with open_text(path) as handle:
-            head = handle.read(65536)
+            head = handle.read(1 << 20)  # modded-nanogpt logs start with the whole script
     except (OSError, EOFError):
         return None
-    for line in head.splitlines()[:400]:
+    for line in head.splitlines():
         if line.startswith("s:") and (" trl:" in line or " tel:" in line):
             return "llmc"
         if _LLMC_STEP.match(line):

@@ -198,6 +198,12 @@ def read_export(path: Path) -> Imported:
     text = read_text(path)
     rows = list(csv.DictReader(text.splitlines()))
     if not rows or "Name" not in rows[0]:
+        header = list(rows[0]) if rows else []
+        if header[:1] == ["Step"] and any(h.endswith("__MIN") for h in header):
+            raise InputError(
+                f"{path} is a W&B chart export (one column per run and metric), not the runs "
+                "table: export the table from the project's Runs page (CSV) instead"
+            )
         raise InputError(f"{path}: not a W&B runs table export (no `Name` column)")
     runs: list[ImportedRun] = []
     states: dict[str, int] = {}
