@@ -10,7 +10,7 @@ import re
 from conftest import DATA
 
 IMPORTERS = DATA / "importers"
-ROW = re.compile(
+ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| [^|]+ \| `[^`]+` \| [0-9a-f]{40} \|")
     r"^\| `(?P<file>[^`]+)` \| (?P<repo>[^|]+) \| `[^`]+` \| (?P<commit>[0-9a-f]{40}) \|"
 )
 
