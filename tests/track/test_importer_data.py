@@ -11,8 +11,6 @@ from conftest import DATA
 
 IMPORTERS = DATA / "importers"
 ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| [^|]+ \| `[^`]+` \| [0-9a-f]{40} \|")
-    r"^\| `(?P<file>[^`]+)` \| (?P<repo>[^|]+) \| `[^`]+` \| (?P<commit>[0-9a-f]{40}) \|"
-)
 
 
 def listed() -> dict[str, str]:
