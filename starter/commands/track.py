@@ -181,10 +181,19 @@ def run(
     deviation: str | None = typer.Option(
         None, "--deviation", help="How this run departs from the paper."
     ),
+    group: str | None = GROUP,
+    no_detect: bool = typer.Option(
+        False,
+        "--no-detect",
+        help="Do not look for the outputs of Lightning, the HF Trainer or lm-eval written "
+        "during the run.",
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
-    """Run a training command, collect the metrics it writes to $STARTER_METRICS_FILE, and
-    record one run. Exits with the command's exit code (127 if it does not exist)."""
+    """Run a training command, collect the metrics it writes to $STARTER_METRICS_FILE (or,
+    without it, what Lightning, the Hugging Face Trainer or lm-eval wrote in this folder
+    while it ran), and record one run. Exits with the command's exit code (127 if it does
+    not exist)."""
     from starter.track import runner
 
     repo = open_repo(directory)
@@ -205,6 +214,8 @@ def run(
         note=note,
         deviation=deviation,
         echo=echo,
+        detect=not no_detect,
+        group=group,
     )
     _report_recorded(outcome.recorded, to_stderr=True)
     if outcome.exit_code:

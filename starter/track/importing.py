@@ -122,6 +122,7 @@ def prepare(
     maps: list[str] | None = None,
     select: str | None = None,
     unit: str | None = None,
+    require_claim: bool = True,
 ) -> tuple[list[Prepared], list[str]]:
     """Each run's values named by claim id (where a name feeds a claim), at the selected
     point, in the claims' units; and the warnings for the user."""
@@ -155,7 +156,7 @@ def prepare(
             near = names.closest(name, have)
             hint = f" (closest: {', '.join(near)})" if near else ""
             warnings.append(f"--map {name}={target}: no value named {name!r} in the source{hint}")
-    if not any_claimed:
+    if not any_claimed and require_claim:
         raise InputError(
             f"no name in {', '.join(imported.read[:2]) or 'the source'} is a claim id or tied "
             f"to one (found: {names.listing(list(unclaimed), paper)}); {names.HOW}"

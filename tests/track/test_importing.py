@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,50 @@ def test_a_bad_date_is_refused(cli, repo) -> None:
     result = cli("log", "mean5", "6.61", "--date", "yesterday", cwd=repo)
     assert result.exit_code == 1 and "--date 'yesterday'" in result.stderr
     assert records(repo) == []
+
+
+# ----------------------------------------------------------------------------- starter run
+
+COPY = "import shutil, sys; shutil.copytree(sys.argv[1], sys.argv[2], copy_function=shutil.copy)"
+
+
+def test_run_records_what_lightning_wrote_during_the_run(starter_proc, repo) -> None:
+    source = D / "lightning/gmnn/lightning_logs/version_0"
+    done = starter_proc(
+        "run", "--map", "val_acc=val-acc", "--", sys.executable, "-c", COPY, source,
+        "lightning_logs/version_0", cwd=repo,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (
+        "read " in done.stderr and "lightning_logs/version_0/metrics.csv (lightning)" in done.stderr
+    )
+    (record,) = records(repo)
+    assert record["origin"] == "captured" and record["source"]["tool"] == "lightning"
+    assert record["metrics"]["val-acc"] == pytest.approx(0.6520993113517761)
+    assert record["git"]["commit"]  # this machine's: starter ran it
+
+
+def test_run_no_detect_and_outputs_older_than_the_run_are_left_alone(starter_proc, repo) -> None:
+    import shutil
+
+    shutil.copytree(D / "hf-trainer/whisper-ja", repo / "out")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "an older output")
+    old = starter_proc("run", "--", sys.executable, "-c", "pass", cwd=repo)
+    assert old.returncode == 0 and "reported no metrics" in old.stderr
+    fresh = starter_proc("run", "--no-detect", "--", sys.executable, "-c", COPY,
+                         D / "hf-trainer/whisper-flemish", "out2", cwd=repo)  # fmt: skip
+    assert "reported no metrics" in fresh.stderr
+    assert [r["metrics"] for r in records(repo)] == [{}, {}]
+
+
+def test_the_seed_the_program_reports_wins_with_a_warning(starter_proc, repo) -> None:
+    program = (
+        "import json, os; json.dump({'mean5': 6.5, 'seed': 0}, "
+        "open(os.environ['STARTER_METRICS_FILE'], 'w'))"
+    )
+    done = starter_proc("run", "--seed", "3", "--", sys.executable, "-c", program, cwd=repo)
+    assert done.returncode == 0, done.stderr
+    (record,) = records(repo)
+    assert record["seed"] == 0 and "seed" not in record["metrics"]
+    assert "--seed 3, but the program reports seed 0" in done.stderr
