@@ -80,7 +80,7 @@ def test_server_runs_are_the_store_s_runs(server) -> None:
 def test_server_experiment_by_name_and_a_missing_one(server) -> None:
     uri, _ = server
     assert len(importers.read([], tracking_uri=uri, experiment="Default").runs) == 3
-    with pytest.raises(NotFoundError, match="no experiment 'nope'.*experiments: Default"):
+    with pytest.raises(NotFoundError, match=r"no experiment 'nope'.*experiments: Default"):
         importers.read([], tracking_uri=uri, experiment="nope")
 
 
