@@ -225,35 +225,24 @@ def _main_log_blocks(head: str, handle: Any, s: Series, dense: dict[str, tuple[i
     """A main.log in blocks of 16 MB. A block whose training steps only increase and that
     holds no nan or inf is read with three regular-expression passes; any other block
     (a restart, a NaN) goes line by line through _main_log."""
-    carry = head
-    while True:
-        block = handle.read(BLOCK)
-        text = carry + block
-        if not block:
-            cut = len(text)
-        else:
-            cut = text.rfind("\n") + 1
-        carry, text = text[cut:], text[:cut]
-        if text:
-            steps = list(map(int, _TRAIN_STEPS.findall("\n" + text)))
-            simple = (
-                "nan" not in text
-                and "inf" not in text
-                and (not steps or steps[0] > s.step)
-                and all(map(operator.lt, steps, steps[1:]))
-            )
-            if not simple:
-                for line in text.splitlines():
-                    _main_log(line, s, dense)
-            else:
-                for start in _line_starts(text, (" tel:", " eval:")):
-                    _main_log(text[start : text.find("\n", start)], s, dense)
-                if steps:
-                    last = text.rfind("trl:")
-                    start = text.rfind("\n", 0, last) + 1
-                    _main_log(text[start : text.find("\n", last)], s, dense)
-        if not block:
-            return
+    for text in _blocks(head, handle):
+        steps = list(map(int, _TRAIN_STEPS.findall("\n" + text)))
+        simple = (
+            "nan" not in text
+            and "inf" not in text
+            and (not steps or steps[0] > s.step)
+            and all(map(operator.lt, steps, steps[1:]))
+        )
+        if not simple:
+            for line in text.splitlines():
+                _main_log(line, s, dense)
+            continue
+        for start in _line_starts(text, (" tel:", " eval:")):
+            _main_log(text[start : text.find("\n", start)], s, dense)
+        if steps:
+            last = text.rfind("trl:")
+            begin = text.rfind("\n", 0, last) + 1
+            _main_log(text[begin : text.find("\n", last)], s, dense)
 
 
 def _line_starts(text: str, markers: tuple[str, ...]) -> list[int]:
