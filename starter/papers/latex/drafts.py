@@ -43,6 +43,10 @@ class Draft:
     line: int
     notes: tuple[str, ...] = ()
     skipped: str | None = None  # why it was not added (already a claim)
+    part: str = "table"  # "table", "abstract" or "conclusion"
+    row: str | None = None
+    column: str | None = None
+    table_label: str | None = None
 
 
 def read_source(data: bytes, title: str = "") -> Extraction:
@@ -241,4 +245,7 @@ def _draft(extraction: Extraction, c: Candidate) -> Draft:
         evidence=evidence,
         confidence=DRAFT,
     )
-    return Draft(claim, file, line, tuple(notes))
+    if c.part == "table" and c.row is not None and c.table is not None:
+        return Draft(claim, file, line, tuple(notes), None, "table", c.row.label, c.column,
+                     c.table.label)  # fmt: skip
+    return Draft(claim, file, line, tuple(notes), None, c.part)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 from starter.papers.latex.expand import Document
@@ -73,15 +72,14 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
     words = [w for w in re.split(r"[\s:,]+", title) if w]
     body = _plain(doc)
     body_tokens = tokens(body)
-    counts = Counter(body_tokens)
     for size in (2, 3, 4, 5):
         for i in range(len(words) - size + 1):
             run = words[i : i + size]
             letters = [p[0] for w in run for p in w.split("-") if p]
             if all(ch.isupper() for ch in letters):
-                acronym = "".join(letters).lower()
-                if counts[acronym] >= 2:
-                    found.append("".join(letters))
+                acronym = "".join(letters)
+                if len(re.findall(rf"(?<![\w-]){acronym}(?![\w])", body)) >= 2:
+                    found.append(acronym)
     for sentence in re.split(r"(?<=[.!?])\s+", f"{abstract} {intro}"):
         if not _PROPOSE.search(sentence):
             continue
