@@ -84,9 +84,9 @@ def matches(draft, truth: dict) -> bool:
         )
     if draft.part != "table":
         return False
-    if truth.get("table_label") and draft.table_label:
-        if compact(truth["table_label"]) != compact(draft.table_label):
-            return False
+    labels = (truth.get("table_label"), draft.table_label)
+    if all(labels) and compact(labels[0]) != compact(labels[1]):
+        return False
     return same_label(draft.row, truth.get("row"), truth.get("row_source")) and same_label(
         draft.column, truth.get("column")
     )
@@ -114,7 +114,9 @@ def measure(slug: str, show: bool = False) -> dict:
             print(f" {ok} {d.claim.value_text:>9}  {d.file}:{d.line}  {d.claim.source}")
         for t in main:
             if not any(matches(d, t) for d in proposed):
-                print(f"   missed: {t.get('value_text')} row {t.get('row')!r} col {t.get('column')!r}")
+                print(
+                    f"   missed: {t.get('value_text')} row {t.get('row')!r} col {t.get('column')!r}"
+                )
     return {
         "paper": slug,
         "main": len(main),

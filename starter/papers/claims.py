@@ -16,8 +16,22 @@ HIGHER_WORDS = ("accuracy", "acc", "bleu", "f1", "auc", "map", "rouge", "precisi
                 "psnr", "ssim", "ndcg", "mrr", "iou", "elbo", "likelihood", "prec", "rec",
                 "gauc", "speedup", "speed", "throughput", "reward", "return", "score")  # fmt: skip
 # What a table header says outright: an arrow, or the words themselves.
-_HIGHER_SAYS = ("↑", "\\uparrow", "higher is better", "higher better", "(higher)", "larger is better")
-_LOWER_SAYS = ("↓", "\\downarrow", "lower is better", "lower better", "(lower)", "smaller is better")
+_HIGHER_SAYS = (
+    "↑",
+    "\\uparrow",
+    "higher is better",
+    "higher better",
+    "(higher)",
+    "larger is better",
+)
+_LOWER_SAYS = (
+    "↓",
+    "\\downarrow",
+    "lower is better",
+    "lower better",
+    "(lower)",
+    "smaller is better",
+)
 
 
 def parse_number(text: str, what: str = "value") -> float:

@@ -101,15 +101,17 @@ def _title(doc: Any) -> str:
 
 
 def _intro(doc: Any) -> str:
-    from starter.papers.latex import parse
-
+    """The first section as rough plain text (enough to find the method's name; parsing
+    it properly would cost more than the whole rest)."""
     match = re.search(r"\\section\*?\s*\{[^{}]*\}", doc.text[doc.body_start :])
     if not match:
         return ""
     start = doc.body_start + match.end()
     nxt = re.search(r"\\section\*?\s*\{", doc.text[start:])
-    end = start + (nxt.start() if nxt else 6000)
-    return parse.to_text(parse.parse(doc.text[start : min(end, start + 20000)]))
+    text = doc.text[start : start + min(nxt.start() if nxt else 6000, 20000)]
+    text = re.sub(r"\\(?:cite\w*|ref|eqref|cref|Cref|label|url|footnote)\*?\s*\{[^{}]*\}", "", text)
+    text = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|textbf|emph|textit|textsc)\b", "", text)
+    return re.sub(r"\s+", " ", re.sub(r"\\[A-Za-z@]+\*?|[{}$~]", " ", text))
 
 
 def extract(arxiv_id: str, *, offline: bool = False, title: str = "") -> Extraction:
@@ -124,16 +126,15 @@ def extract(arxiv_id: str, *, offline: bool = False, title: str = "") -> Extract
 
 def drafts(extraction: Extraction, paper: Paper | None, limit: int | None) -> list[Draft]:
     """The top `limit` numbers (all with None) as draft claims with unique ids; the ones
-    the card already holds are returned with `skipped` set."""
+    the card already holds are returned with `skipped` set (and not replaced by others)."""
     existing = list(paper.claims) if paper is not None else []
     taken = {c.id for c in existing}
     out: list[Draft] = []
-    kept = 0
-    for candidate in extraction.candidates:
-        if limit is not None and kept >= limit:
-            break
+    chosen = extraction.candidates if limit is None else extraction.candidates[:limit]
+    for candidate in chosen:
         draft = _draft(extraction, candidate)
-        same = _already(draft.claim, existing)
+        own = candidate.part != "table" or "baseline" not in candidate.reason
+        same = _already(draft.claim, existing, by_value=own)
         if same is not None:
             out.append(replace(draft, skipped=f"already claimed as {same}"))
             continue
@@ -143,15 +144,17 @@ def drafts(extraction: Extraction, paper: Paper | None, limit: int | None) -> li
             claim_id, n = f"{base}-{n}", n + 1
         taken.add(claim_id)
         out.append(replace(draft, claim=replace(draft.claim, id=claim_id)))
-        kept += 1
     return out
 
 
-def _already(claim: Claim, existing: list[Claim]) -> str | None:
-    """The id of a claim in the card that states the same number, if any."""
+def _already(claim: Claim, existing: list[Claim], by_value: bool) -> str | None:
+    """The id of a claim in the card for the same number: a draft from the same place,
+    or (for the method's own numbers) a reviewed claim of the same value and metric."""
     for other in existing:
-        if other.source and other.source == claim.source:
+        if other.source and other.source == claim.source and other.value_text == claim.value_text:
             return other.id
+        if not by_value or other.confidence == DRAFT:
+            continue
         if other.value is None or isinstance(other.value, tuple) or claim.value is None:
             continue
         if isinstance(claim.value, tuple) or float(other.value) != float(claim.value):
@@ -228,7 +231,8 @@ def _draft(extraction: Extraction, c: Candidate) -> Draft:
         unit = statement.unit
         aggregation = None
     direction = guess_direction(looked_at)
-    said = f"direction {direction or 'none'} and unit {unit or 'none'} guessed from '{looked_at.strip()}'"
+    guessed = f"direction {direction or 'none'} and unit {unit or 'none'}"
+    said = f"{guessed} guessed from '{looked_at.strip()}'"
     notes.append(said)
     evidence += f"; drafted by `starter claim extract` ({said}): review it"
     claim_id = derive_claim_id(metric, setting.split(";")[0] if setting else c.part)

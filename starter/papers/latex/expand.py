@@ -15,9 +15,7 @@ MAX_DEPTH = 12  # nested \input and nested macro expansions
 MAX_SIZE = 20 * 1024 * 1024  # characters of expanded text
 
 _COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%[^\n]*")
-_HIDDEN = re.compile(
-    r"\\iffalse\b.*?\\fi\b|\\begin\{comment\}.*?\\end\{comment\}", re.DOTALL
-)
+_HIDDEN = re.compile(r"\\iffalse\b.*?\\fi\b|\\begin\{comment\}.*?\\end\{comment\}", re.DOTALL)
 _INCLUDE = re.compile(
     r"\\(?:(?P<cmd>input|include|subfile)(?![A-Za-z@])\s*(?:\{(?P<name>[^{}]*)\}|(?P<bare>[^\s{}\\]+))"
     r"|(?P<imp>import|subimport|inputfrom|subinputfrom|includefrom|subincludefrom)\*?\s*"
@@ -36,8 +34,8 @@ _UNSAFE = re.compile(r"\\(?:def|gdef|edef|newcommand|renewcommand|let|csname|if\
 # Names whose meaning the table reader relies on: never expanded, even if redefined.
 KEEP = frozenset(
     "begin end input include caption label multicolumn multirow textbf textit emph underline "
-    "cite citep citet hline toprule midrule bottomrule cline cmidrule section subsection "
-    "item tabular".split()
+    "cite citep citet hline toprule midrule bottomrule cline cmidrule section subsection item "
+    "tabular".split()
 )
 
 

@@ -102,7 +102,11 @@ def find_in_text(text: str) -> list[tuple[int, int, Printed]]:
         if re.fullmatch(r"(?:19|20)\d\d", number):
             continue  # a year ("WMT 2014")
         end = match.end()
-        if end < len(source) and source[end : end + 1] == "-" and source[end + 1 : end + 2].isalpha():
+        if (
+            end < len(source)
+            and source[end : end + 1] == "-"
+            and source[end + 1 : end + 2].isalpha()
+        ):
             continue  # "3-layer", "8-bit": a setting
         suffix = (match.group("suffix") or "").strip()
         try:

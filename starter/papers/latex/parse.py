@@ -148,8 +148,8 @@ def _text_context() -> Any:
         spec("xmark", "✗"),
         spec("percent", "%"),
     ]
-    macros += [spec(name, "") for name in ("cite citep citet citealp citealt citeauthor "
-               "citeyear parencite textcite autocite footcite").split()]  # fmt: skip
+    cites = "cite citep citet citealp citealt citeauthor citeyear parencite textcite autocite"
+    macros += [spec(name, "") for name in (*cites.split(), "footcite")]
     db = latex2text.get_default_latex_context_db()
     db.add_context_category("starter-text", macros=macros, prepend=True)
     return db
@@ -186,7 +186,7 @@ def to_text(nodes: list[Any]) -> str:
 
 
 def kind(node: Any) -> str:
-    """"macro", "group", "env", "math", "chars", "specials", "comment" or "other"."""
+    """ "macro", "group", "env", "math", "chars", "specials", "comment" or "other"."""
     name = type(node).__name__
     return {
         "LatexMacroNode": "macro",
@@ -226,7 +226,7 @@ def walk(nodes: list[Any]) -> Iterator[Any]:
 
 
 def styles(nodes: list[Any]) -> set[str]:
-    """"bold", "underline", "italic", "cite" where the nodes use them."""
+    """ "bold", "underline", "italic", "cite" where the nodes use them."""
     found: set[str] = set()
     for node in walk(nodes):
         if kind(node) == "macro":
@@ -255,7 +255,7 @@ def visible(nodes: list[Any]) -> list[Any]:
     return [
         n
         for n in nodes
-        if not (parse_kind := kind(n)) == "comment"
+        if (parse_kind := kind(n)) != "comment"
         and not (parse_kind == "chars" and not n.chars.strip())
         and not (parse_kind == "macro" and n.macroname in INVISIBLE)
     ]

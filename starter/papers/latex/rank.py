@@ -85,13 +85,15 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
             continue
         for inner in re.findall(r"\(([^()]{1,25})\)", sentence):
             inner = inner.strip()
-            if inner and any(ch.isupper() for ch in inner) and len(inner.split()) <= 3:
-                if not re.search(r"\d{4}|et al", inner) and inner.lower() not in GENERIC:
-                    found.append(inner)
+            short = bool(inner) and len(inner.split()) <= 3 and inner.lower() not in GENERIC
+            if short and any(ch.isupper() for ch in inner) and not re.search(r"\d{4}|et al", inner):
+                found.append(inner)
         found += [w for w in re.split(r"[\s,;:]+", sentence) if _name_like(w)]
         for match in re.finditer(r"\b(?:the|a|an)\s+([A-Z][\w-]+)", sentence):
             found.append(match.group(1))
-        for match in re.finditer(r"\b(?:called|termed|named|dubbed|coined)\s+([A-Z][\w-]*)", sentence):
+        for match in re.finditer(
+            r"\b(?:called|termed|named|dubbed|coined)\s+([A-Z][\w-]*)", sentence
+        ):
             found.append(match.group(1))
     names: list[str] = []
     for name in found:
@@ -123,9 +125,7 @@ def _proper(body: str, name: str) -> bool:
 def _count(haystack: list[str], needle: list[str]) -> int:
     n = len(needle)
     first = needle[0] if needle else ""
-    return sum(
-        1 for i, w in enumerate(haystack) if w == first and haystack[i : i + n] == needle
-    )
+    return sum(1 for i, w in enumerate(haystack) if w == first and haystack[i : i + n] == needle)
 
 
 def names_in(text: str, names: list[str]) -> bool:
@@ -195,7 +195,13 @@ def own_cells(table: Table, names: list[str], fallback: bool) -> dict[int, str]:
         for row in table.rows:
             if row.cited:
                 continue
-            out.update({id(c): "a column named after the method" for c in row.cells if c.col in own_columns})
+            out.update(
+                {
+                    id(c): "a column named after the method"
+                    for c in row.cells
+                    if c.col in own_columns
+                }
+            )
     if not out and fallback:
         cited = any(r.cited for r in table.rows)
         for row in table.rows:
@@ -283,7 +289,9 @@ def _main_table(
             1
             for row in table.rows
             for c in row.cells
-            if id(c) in mine and c.number is not None and c.number.text in in_abstract
+            if id(c) in mine
+            and c.number is not None
+            and c.number.text in in_abstract
             and ("." in c.number.text or len(c.number.text) > 2)
         )
         if hits > best_hits:

@@ -110,7 +110,9 @@ def statements(doc: Document, part: str, region: tuple[int, int] | None) -> list
     return found
 
 
-def _metric_near(sentence: str, start: int, end: int, number: Printed) -> tuple[str, str | None] | None:
+def _metric_near(
+    sentence: str, start: int, end: int, number: Printed
+) -> tuple[str, str | None] | None:
     after = sentence[end : end + 40]
     before = sentence[max(0, start - 50) : start]
     after_words = " ".join(after.split()[:4])

@@ -105,7 +105,9 @@ def find_tables(doc: Document) -> list[Table]:
             if captions:
                 counter += 1
             numbers.append(counter if captions else None)
-        labels = [n for n in parse.walk(nodes) if parse.kind(n) == "macro" and n.macroname == "label"]
+        labels = [
+            n for n in parse.walk(nodes) if parse.kind(n) == "macro" and n.macroname == "label"
+        ]
         for index, tab in enumerate(tabulars):
             caption_node = captions[min(index, len(captions) - 1)] if captions else None
             caption = _caption_text(caption_node)

@@ -81,6 +81,8 @@ def _gunzip(data: bytes, cap: int) -> bytes:
                 break
     except zlib.error:
         raise InputError("the e-print is a damaged gzip file; cannot unpack it") from None
+    if not inflater.eof:
+        raise InputError("the e-print is a damaged gzip file; cannot unpack it")
     return bytes(out)
 
 
@@ -106,7 +108,7 @@ def _untar(data: bytes, limits: Limits) -> dict[str, bytes]:
     links: dict[str, str] = {}
     total = kept = count = 0
     try:
-        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
+        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")  # noqa: SIM115 (in memory)
         for member in archive:
             count += 1
             if count > limits.members:
