@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from starter.papers.latex.expand import Document
@@ -77,9 +78,11 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
             run = words[i : i + size]
             letters = [p[0] for w in run for p in w.split("-") if p]
             if all(ch.isupper() for ch in letters):
-                acronym = "".join(letters)
-                if len(re.findall(rf"(?<![\w-]){acronym}(?![\w])", body)) >= 2:
-                    found.append(acronym)
+                # "Deep Interest Network" -> DIN; written with hyphens too (MH-GAN).
+                spelled = "-?".join(letters)
+                uses = re.findall(rf"(?<![\w-]){spelled}(?![\w])", body)
+                if len(uses) >= 2:
+                    found.append(Counter(uses).most_common(1)[0][0])
     for sentence in re.split(r"(?<=[.!?])\s+", f"{abstract} {intro}"):
         if not _PROPOSE.search(sentence):
             continue
