@@ -62,6 +62,12 @@ def read_cell(text: str) -> Printed | None:
     percent = suffix == "%"
     if rest and re.fullmatch(rf"\(\s*[-+]\s*{_NUMBER}\s*%?\s*\)", rest):
         rest = ""  # "85.3 (+1.2)": a difference to another row, not part of the number
+    last_digits = re.fullmatch(r"\((\d{1,3})\)", rest)
+    if last_digits and "." in match.group("num"):
+        # "3.379(66)": the uncertainty in the last digits, 3.379 ± 0.066
+        decimals = len(match.group("num").split(".")[1])
+        spread = int(last_digits.group(1)) / 10**decimals
+        spread_text, rest = f"±{spread:.{decimals}f}", ""
     if rest:
         found = _SPREAD.match(rest)
         paren = rest.startswith("(")

@@ -23,10 +23,13 @@ GENERIC = frozenset(
 TRAILING = frozenset("flow flows model models network networks net method approach".split())
 OURS = re.compile(r"(?<![a-z])(?:ours|our|proposed|this work|this paper)(?![a-z])")
 SETTING = re.compile(
-    r"#|\bparam|\bsize\b|\bsteps?\b|\bepochs?\b|\blayers?\b|\bbatch|\bdim\b|\bwidth\b|"
-    r"\bdepth\b|\bheads?\b|\bseeds?\b|\bshots?\b|\bk\b|\bn\b|^[a-zα-ωϵ]_?\w{0,6}$",
+    r"#|\bparam|\bsize\b|\bsteps?\b|\bepochs?\b|\blayers?\b|\bbatch|\bdims?\b|\bwidth\b|"
+    r"\bhidden\b|\bvocab|\blearning rate\b|\blr\b|"
+    r"\bdepth\b|\bheads?\b|\bseeds?\b|(?<![\w-])shots?\b",
     re.I,
 )
+# A header that is one symbol (N, h, d_model, P_drop): a hyperparameter.
+SYMBOL = re.compile(r"^(?:[a-zα-ωϵ]|[A-Z])(?:_\w{1,8})?$")
 _PROPOSE = re.compile(
     r"\b(?:we|this paper|this work|our)\b[^.]{0,120}?\b(?:propose|present|introduce|develop|"
     r"design|call|term|name|dub|coin)\w*|\b(?:called|termed|named|dubbed|coined)\b",
@@ -91,11 +94,10 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
             short = bool(inner) and len(inner.split()) <= 3 and inner.lower() not in GENERIC
             if short and any(ch.isupper() for ch in inner) and not re.search(r"\d{4}|et al", inner):
                 found.append(inner)
-        found += [w for w in re.split(r"[\s,;:]+", sentence) if _name_like(w)]
         for match in re.finditer(r"\b(?:the|a|an)\s+([A-Z][\w-]+)", sentence):
             found.append(match.group(1))
         for match in re.finditer(
-            r"\b(?:called|termed|named|dubbed|coined)\s+([A-Z][\w-]*)", sentence
+            r"\b(?:called|termed|named|dubbed|coined|term|call|name|dub)\s+([A-Z][\w-]*)", sentence
         ):
             found.append(match.group(1))
     names: list[str] = []
@@ -105,7 +107,7 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
         words_of = tokens(name)
         while len(words_of) > 1 and words_of[-1] in TRAILING:
             words_of = words_of[:-1]
-        if not words_of or " ".join(words_of) in GENERIC:
+        if not words_of or " ".join(words_of) in GENERIC or _metric_word(name):
             continue
         key = " ".join(words_of)
         if key in names:
@@ -113,6 +115,13 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
         if name.strip() == head.strip() or _count(body_tokens, words_of) >= 2:
             names.append(key)
     return sorted(names, key=lambda k: -_count(body_tokens, k.split()))
+
+
+def _metric_word(name: str) -> bool:
+    """A metric's name (FID, BLEU) is never a method's."""
+    from starter.papers.latex.sentences import _METRIC
+
+    return any(pattern.fullmatch(name.strip()) for pattern, _, _ in _METRIC)
 
 
 def _proper(body: str, name: str) -> bool:
@@ -182,6 +191,7 @@ def _setting(table: Table, cell: Cell) -> bool:
         or cell.number is None
         or cell.number.suffix in ("K", "M", "B", "G", "T")
         or bool(SETTING.search(last or ""))
+        or bool(SYMBOL.match(last.strip()))
     )
 
 

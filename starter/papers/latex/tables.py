@@ -116,7 +116,8 @@ def find_tables(doc: Document) -> list[Table]:
             table = _table(doc, tab, begin, len(tables), number, label, caption)
             if table is not None:
                 tables.append(table)
-    inside = [(b, e) for b, e in floats]
+    # Tabulars in figures lay out images; the others, outside any float, are read too.
+    inside = floats + _regions(body, start, ("figure", "figure*", "wrapfigure"))
     for begin, end in _regions(body, start, TABULARS):
         if any(b <= begin < e for b, e in inside):
             continue
@@ -352,8 +353,11 @@ def _table(
         if _is_group(cells, ncols):
             group = next(c.text for c in cells if c.text)
             continue
-        limit = len(blocks) > 1 and block == first_block
-        if in_header and (limit or not header_rows) and _numeric_share(cells) < 0.5:
+        # A header: the rows before the first rule (when rules split the table), or the
+        # leading rows without a number (headers stacked between two \toprule, say).
+        first = len(blocks) > 1 and block == first_block and _numeric_share(cells) < 0.5
+        wordy = not any(c.number for c in cells) and len(header_rows) < 4
+        if in_header and (first or wordy or not header_rows and _numeric_share(cells) < 0.5):
             header_rows.append(cells)
             continue
         in_header = False
@@ -362,7 +366,8 @@ def _table(
         return None
     headers, header_styles = _headers(header_rows, ncols)
     text_cols = _text_columns([cells for cells, _, _ in body], ncols)
-    primary = max(text_cols, key=lambda j: (_filled(body, j), -j)) if text_cols else 0
+    most = max((_filled(body, j) for j in text_cols), default=0)
+    primary = next((j for j in text_cols if _filled(body, j) >= 0.6 * most), 0)
     rows = _rows(body, text_cols, primary)
     where = doc.where(offset)
     del where
@@ -399,11 +404,20 @@ def _filled(body: list[tuple[list[Cell], int, str | None]], col: int) -> int:
     return sum(1 for cells, _, _ in body for c in cells if c.col == col and c.text)
 
 
+# What a table prints for "no value": "-", "–", "n/a", "?", "✗".
+PLACEHOLDER = re.compile(r"^(?:[-–—−~∼?*✗×/]+|n/?a|none|—)$", re.I)
+
+
 def _text_columns(rows: list[list[Cell]], ncols: int) -> list[int]:
     """Columns whose filled cells are mostly words: the row labels and their settings."""
     out = []
     for j in range(ncols):
-        cells = [c for cells in rows for c in cells if c.col == j and c.text]
+        cells = [
+            c
+            for cells in rows
+            for c in cells
+            if c.col == j and c.text and not PLACEHOLDER.match(c.text.strip())
+        ]
         if cells and sum(1 for c in cells if c.number is None) * 2 > len(cells):
             out.append(j)
     return out
