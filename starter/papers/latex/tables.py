@@ -357,7 +357,7 @@ def _table(
         # leading rows without a number (headers stacked between two \toprule, say).
         first = len(blocks) > 1 and block == first_block and _numeric_share(cells) < 0.5
         wordy = not any(c.number for c in cells) and len(header_rows) < 4
-        if in_header and (first or wordy or not header_rows and _numeric_share(cells) < 0.5):
+        if in_header and (first or wordy or (not header_rows and _numeric_share(cells) < 0.5)):
             header_rows.append(cells)
             continue
         in_header = False
