@@ -369,3 +369,14 @@ def test_verdicts_do_not_depend_on_the_scale_of_the_numbers(scale: float) -> Non
     u = rounding_unit(repr(76.2 * scale))
     se = math.sqrt(statistics.variance(values) / 4 + u * u / 12)
     assert status.ci95[1] - status.ci95[0] == pytest.approx(2 * sps.t.ppf(0.975, 3) * se, rel=1e-6)
+
+
+def test_a_draft_claim_is_shown_but_never_judged() -> None:
+    draft = Claim("bleu", "BLEU", 28.4, "28.4", direction="higher", tolerance=0.3,
+                  confidence="draft")  # fmt: skip
+    status = judge(draft, Summary.of([28.3, 28.5, 28.4]))
+    assert status.verdict == "not-judged"
+    assert status.notes == ("draft: review it with starter claim review",)
+    assert status.n == 3  # the runs are still shown
+    assert judge(replace(draft, confidence=None), Summary.of([28.3, 28.5, 28.4])).verdict in (
+        "reproduced", "inconclusive")  # fmt: skip
