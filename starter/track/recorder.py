@@ -92,19 +92,6 @@ def unclaimed_warning(paper: Paper, metrics: dict[str, float]) -> str | None:
     )
 
 
-def check_some_claimed(paper: Paper, runs: list[dict[str, float]], source: Path) -> None:
-    """A file none of whose names is a claim is most likely the wrong file, or needs --map:
-    refuse rather than fill the log with runs that count for nothing."""
-    ids = {c.id for c in paper.claims}
-    names = sorted({name for metrics in runs for name in metrics})
-    if names and not ids.intersection(names):
-        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-        raise InputError(
-            f"no name in {source} is a claim id (found: {shown}; known claims: "
-            f"{known_ids(paper)}); tie them with --map NAME=CLAIM_ID"
-        )
-
-
 def check_metrics(paper: Paper, metrics: dict[str, float]) -> None:
     for name, value in metrics.items():
         claim = paper.claim(name)
