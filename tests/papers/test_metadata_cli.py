@@ -439,9 +439,7 @@ def test_new_offline_for_a_catalog_paper_by_its_arxiv_id_warns_of_nothing(cli, s
     assert services.requests == []
 
 
-def test_offline_names_what_a_catalog_card_lacks_and_how_to_fill_it_in(
-    cli, services, monkeypatch
-):
+def test_offline_names_what_a_catalog_card_lacks_and_how_to_fill_it_in(cli, services, monkeypatch):
     from dataclasses import replace
 
     from starter.models import Venue
