@@ -42,7 +42,7 @@ LAYOUT_CHECK = """
   }
   const tables = [...document.querySelectorAll("table")].map((t) => ({
     cls: t.className, width: Math.round(t.getBoundingClientRect().width),
-    last: Math.round(t.querySelector("tr > :last-child")?.getBoundingClientRect().right ?? 0),
+    last: Math.round(t.querySelector("tbody tr > :last-child")?.getBoundingClientRect().right ?? 0),
   }));
   const verdicts = [...document.querySelectorAll("tr[data-verdict]")].map((r) => r.dataset.verdict);
   return {width: window.innerWidth, client: width, cut, tables, verdicts};
