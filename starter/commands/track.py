@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from starter.commands import complete
 from starter.commands.common import DIRECTORY, NEGATIVE_OK, open_repo
 from starter.commands.render import warn
 from starter.errors import InputError
@@ -47,7 +48,11 @@ UNIT = typer.Option(
 
 def log(
     claim_id: str | None = typer.Argument(
-        None, help="The claim's id.", show_default=False, metavar="CLAIM_ID"
+        None,
+        help="The claim's id.",
+        show_default=False,
+        metavar="CLAIM_ID",
+        autocompletion=complete.claim_ids,
     ),
     value: str | None = typer.Argument(
         None, help="The value (negative ones too: -103.2).", show_default=False, metavar="VALUE"
@@ -59,7 +64,13 @@ def log(
         "Lines, CSV or a text log. Repeat it for a log continued in another file.",
     ),
     fmt: str = typer.Option("auto", "--format", help="auto, json, jsonl, csv or text."),
-    preset: str | None = typer.Option(None, "--preset", help=PRESET_HELP, show_default=False),
+    preset: str | None = typer.Option(
+        None,
+        "--preset",
+        help=PRESET_HELP,
+        show_default=False,
+        autocompletion=complete.presets,
+    ),
     pattern: str | None = typer.Option(
         None, "--pattern", help="Text logs: a regex with named groups, e.g. 'acc (?P<acc>[0-9.]+)'."
     ),
@@ -171,7 +182,10 @@ def run(
         None, "--pattern", help="Also read metrics from the output: a regex with named groups."
     ),
     preset: str | None = typer.Option(
-        None, "--preset", help="Also read metrics from the output: colon or equals."
+        None,
+        "--preset",
+        help="Also read metrics from the output: colon or equals.",
+        autocompletion=complete.presets,
     ),
     maps: list[str] | None = typer.Option(
         None, "--map", help="Tie a metric name to a claim: NAME=CLAIM_ID (repeatable)."
