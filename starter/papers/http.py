@@ -20,6 +20,7 @@ from starter.papers.transport import retry_delay  # noqa: F401 -- part of this m
 SERVICES: dict[str, tuple[str, str, str]] = {
     # name -> (environment variable, default address, name shown to the user)
     "arxiv": ("STARTER_ARXIV_API", "https://export.arxiv.org/api/query", "arXiv"),
+    "arxiv_eprint": ("STARTER_ARXIV_EPRINT", "https://arxiv.org/e-print", "arXiv's e-prints"),
     "crossref": ("STARTER_CROSSREF_API", "https://api.crossref.org", "Crossref"),
     "doi": ("STARTER_DOI_RESOLVER", "https://doi.org", "the DOI resolver"),
     "semanticscholar": (
@@ -34,6 +35,7 @@ SERVICES: dict[str, tuple[str, str, str]] = {
 # What would help when a service rate-limits us.
 RATE_LIMIT_HINTS = {
     "arxiv": "arXiv allows one request every 3 seconds; wait a minute and retry",
+    "arxiv_eprint": "arXiv allows one request every 3 seconds; wait a minute and retry",
     "crossref": "set STARTER_MAILTO (or `mailto` in the config file) to join Crossref's "
     "polite pool, or wait and retry",
     "doi": "wait a minute and retry",
@@ -51,6 +53,10 @@ CACHE_DAYS = 7
 LOOKUP_DEADLINE = 60.0
 # No answer of a metadata service is larger; a bigger one is refused, never read whole.
 MAX_BYTES = 8 * 1024 * 1024
+# What is no metadata record gets more room: (largest answer, least total deadline in s).
+# An e-print is a paper's LaTeX source (arXiv takes up to 50 MB); a tracking server's
+# answer (send()) may hold a long run's history.
+BIG_ANSWERS = {"arxiv_eprint": (100 * 1024 * 1024, 300.0), "tracking": (1 << 30, 300.0)}
 
 
 def base_url(service: str) -> str:
@@ -153,7 +159,7 @@ class Client:
         """Requests that went out from the calling thread (a fill-in counts its own)."""
         return getattr(self._local, "requests", 0)
 
-    def _make_session(self, deadline: float | None = None) -> Any:
+    def _make_session(self, deadline: float | None = None, max_bytes: int | None = None) -> Any:
         from datetime import timedelta
 
         import requests_cache
@@ -181,14 +187,9 @@ class Client:
         # and OpenAlex's polite pools.
         agent = f"starter/{__version__}"
         session.headers["User-Agent"] = agent + (f" (+mailto:{self.mailto})" if self.mailto else "")
-        from starter.papers import transport
 
-        max_bytes = int(_float_env("STARTER_HTTP_MAX_BYTES", MAX_BYTES))
-        adapter = transport.adapter_class()(
-            base_url("arxiv"), deadline if deadline is not None else float("inf"), max_bytes
-        )
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
+        session.mount("http://", _adapter(deadline, max_bytes))
+        session.mount("https://", _adapter(deadline, max_bytes))
         return session
 
     def close(self) -> None:
@@ -226,6 +227,8 @@ class Client:
             _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),
         )
         allowed = _float_env("STARTER_HTTP_DEADLINE", timeout[0] + timeout[1])
+        max_bytes, least = BIG_ANSWERS.get(service, (None, 0.0))
+        allowed = max(allowed, least)
         deadline = time.monotonic() + allowed
         limit = "STARTER_HTTP_DEADLINE"
         if self.deadline is not None and self.deadline < deadline:
@@ -244,9 +247,11 @@ class Client:
             else:
                 from starter.papers.transport import run_with_deadline
 
-                response = run_with_deadline(lambda: self._fetch(url, deadline, options), deadline)
+                response = run_with_deadline(
+                    lambda: self._fetch(url, deadline, max_bytes, options), deadline
+                )
         except requests.exceptions.RequestException as exc:
-            raise self._network_error(exc, service, url, timeout[1], (allowed, limit)) from None
+            raise self._network_error(exc, name, url, timeout[1], (allowed, limit)) from None
         except (sqlite3.Error, OSError) as exc:
             from starter.errors import SetupError
 
@@ -281,26 +286,95 @@ class Client:
             )
         return reply
 
-    def _fetch(self, url: str, deadline: float, options: dict[str, Any]) -> Any:
+    def _fetch(
+        self, url: str, deadline: float, max_bytes: int | None, options: dict[str, Any]
+    ) -> Any:
         """One request on a session of its own (this runs in a thread of its own)."""
-        session = self._make_session(deadline)
+        session = self._make_session(deadline, max_bytes)
         try:
             return session.get(url, **options)
         finally:
             session.close()
 
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        name: str,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """A request that is never cached (a tracking server's answers change from one call
+        to the next; a POST is no lookup), with the same timeouts and retries as get(), a
+        deadline (STARTER_HTTP_DEADLINE, at least 300 s) and room for big answers (1 GiB).
+        `name` names the server in errors; a 4xx answer is returned for the caller to read."""
+        import requests
+
+        from starter.papers.transport import run_with_deadline
+
+        if self.offline:
+            raise NotCached(f"{name}: --offline forbids talking to {_host(url)}")
+        timeout = (
+            _float_env("STARTER_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+            _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),
+        )
+        max_bytes, least = BIG_ANSWERS["tracking"]
+        allowed = max(_float_env("STARTER_HTTP_DEADLINE", timeout[0] + timeout[1]), least)
+        deadline = time.monotonic() + allowed
+
+        def request() -> Any:
+            with requests.Session() as session:
+                session.headers["User-Agent"] = f"starter/{__version__}"
+                session.mount("http://", _adapter(deadline, max_bytes))
+                session.mount("https://", _adapter(deadline, max_bytes))
+                return session.request(
+                    method, url, json=json, params=params, headers=headers, timeout=timeout
+                )
+
+        try:
+            response = run_with_deadline(request, deadline)
+        except requests.exceptions.RequestException as exc:
+            limit = (allowed, "STARTER_HTTP_DEADLINE")
+            error = self._network_error(exc, name, url, timeout[1], limit)
+            if error.message.startswith("cannot reach"):
+                error.message = (
+                    f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check the address "
+                    "and that the server is running"
+                )
+            raise error from None
+        content_type = response.headers.get("Content-Type", "")
+        reply = Reply(
+            status=response.status_code,
+            content=response.content,
+            content_type=content_type.split(";")[0].strip().lower(),
+            charset=_charset(content_type),
+            url=response.url,
+            from_cache=False,
+            headers={k: v for k, v in response.headers.items()},
+        )
+        with self._lock:
+            self.network_requests += 1
+        if reply.status == 429:
+            raise RateLimited(f"{name} is rate-limiting requests (429); wait and retry")
+        if reply.status >= 500:
+            raise NetworkError(
+                f"{name} answered {reply.status} (a problem on its side); try again later"
+            )
+        return reply
+
     def _network_error(
-        self, exc: Exception, service: str, url: str, read: float, allowed: tuple[float, str]
+        self, exc: Exception, name: str, url: str, read: float, allowed: tuple[float, str]
     ) -> NetworkError:
         import requests
 
         from starter.papers import transport
 
-        name = service_name(service)
         if transport.is_too_large(exc):
             return NetworkError(
-                f"{name} answered more than {MAX_BYTES // (1024 * 1024)} MiB (STARTER_HTTP_"
-                "MAX_BYTES), more than any paper's record; try again later"
+                f"{name} answered {exc}, more than starter reads from it "
+                "(STARTER_HTTP_MAX_BYTES for the metadata services); try again later"
             )
         if transport.is_deadline(exc):
             return NetworkError(
@@ -312,10 +386,24 @@ class Client:
                 f"{name} did not answer within {read:g} s; try again later, "
                 "or use --offline to rely on the cache"
             )
+        env = next((v[0] for v in SERVICES.values() if v[2] == name), "its STARTER_* variable")
         return NetworkError(
             f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check your connection "
-            f"or the address in {SERVICES[service][0]}, or use --offline"
+            f"or the address in {env}, or use --offline"
         )
+
+
+def _adapter(deadline: float | None, max_bytes: int | None) -> Any:
+    """The transport adapter (transport.py) for one session: arXiv's pace on arXiv's
+    addresses, the request's deadline, the largest answer read."""
+    from starter.papers import transport
+
+    limit = max_bytes or int(_float_env("STARTER_HTTP_MAX_BYTES", MAX_BYTES))
+    return transport.adapter_class()(
+        (base_url("arxiv"), base_url("arxiv_eprint")),
+        deadline if deadline is not None else float("inf"),
+        limit,
+    )
 
 
 class NotCached(NetworkError):

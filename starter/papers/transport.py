@@ -152,16 +152,16 @@ def adapter_class() -> type:
     from requests.adapters import HTTPAdapter
 
     class PoliteAdapter(HTTPAdapter):
-        def __init__(self, arxiv_base: str, deadline: float, max_bytes: int) -> None:
+        def __init__(self, arxiv_bases: tuple[str, ...], deadline: float, max_bytes: int) -> None:
             super().__init__()
-            self.arxiv_base, self.deadline, self.max_bytes = arxiv_base, deadline, max_bytes
+            self.arxiv_bases, self.deadline, self.max_bytes = arxiv_bases, deadline, max_bytes
 
         def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
             retries = int(float_env("STARTER_HTTP_RETRIES", 2))
             backoff = float_env("STARTER_HTTP_BACKOFF", 1.0)
             attempt = 0
             while True:
-                if request.url.startswith(self.arxiv_base):
+                if request.url.startswith(self.arxiv_bases):
                     _arxiv_pace()
                 try:
                     response = super().send(request, **kwargs)
@@ -195,7 +195,7 @@ def adapter_class() -> type:
                 size += len(chunk)
                 if size > self.max_bytes:
                     response.close()
-                    raise _errors()[1](f"more than {self.max_bytes:,} bytes")
+                    raise _errors()[1](f"more than {self.max_bytes / 1048576:g} MiB")
                 chunks.append(chunk)
                 if time.monotonic() > self.deadline:
                     response.close()

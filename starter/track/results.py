@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from starter.errors import InputError, SetupError
 from starter.fsutil import file_lock
-from starter.models import MAX_MAGNITUDE, number_problem
+from starter.models import MAX_MAGNITUDE, number_problem, shorten
 
 if TYPE_CHECKING:
     from starter.track.values import Run
@@ -67,6 +67,7 @@ def run_record(
     source: dict[str, Any] | None = None,
     command: str | None = None,
     duration: float | None = None,
+    logged_at: dict[str, Any] | None = None,
     git: dict[str, Any] | None = None,
     env: dict[str, Any] | None = None,
     starter_version: str | None = None,
@@ -80,8 +81,11 @@ def run_record(
     logged it here, and the provenance is this machine's), "imported" (read from another
     tool's files; `source` names the tool and the run's id there, which makes importing
     again idempotent) or "recorded" (typed in, with provenance given by hand). `group`
-    keeps independent reproductions of a claim apart. `interrupted` names the signal that
-    stopped a `starter run` (such a run is also failed); the field is written only then."""
+    keeps independent reproductions of a claim apart. For a run made elsewhere (imported or
+    recorded), `time`, `git` and `env` are the run's own, and `logged_at` says when and
+    from which commit of this repository starter wrote the record ({time, commit, branch,
+    dirty, host}). `interrupted` names the signal that stopped a `starter run` (such a run
+    is also failed). Both are written only when set, between "duration" and "git"."""
     for name, value in metrics.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
@@ -114,12 +118,15 @@ def run_record(
         "env": env or {},
         "starter_version": starter_version,
     }
-    if interrupted is not None:
-        # Between "seed" and "git" (CONVENTIONS.md): status reads "failed", not this.
+    if logged_at is not None or interrupted is not None:
+        # Between "duration" and "git", only where they say something (CONVENTIONS.md):
+        # status reads neither ("failed" says an interrupted run does not count).
         record = {k: v for k, v in record.items() if k not in ("git", "env", "starter_version")}
-        record.update(
-            interrupted=interrupted, git=git or {}, env=env or {}, starter_version=starter_version
-        )
+        if logged_at is not None:
+            record["logged_at"] = logged_at
+        if interrupted is not None:
+            record["interrupted"] = interrupted
+        record.update(git=git or {}, env=env or {}, starter_version=starter_version)
     return record
 
 
@@ -145,44 +152,58 @@ def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
     crash gets a newline first, so the new record starts on a line of its own. A write
     that fails midway (a full disk) is cut back to where it started, under the lock.
     """
-    data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
-    if not data:
+    records = list(records)
+    if not records:
         return
-    path = log_path(root)
+    fd, path = _open(root)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise SetupError(
-            f"cannot write the results log {path}: {_reason(exc)}; nothing was written"
-        ) from None
-    try:
-        with file_lock(fd, path):
-            size = os.fstat(fd).st_size
-            try:
-                payload = data.encode("utf-8")
-                if size and os.pread(fd, 1, size - 1) != b"\n":
-                    payload = b"\n" + payload
-                written = os.write(fd, payload)
-                while written < len(payload):  # only on full disks and the like
-                    written += os.write(fd, payload[written:])
-                os.fsync(fd)
-            except OSError as exc:
-                try:
-                    os.ftruncate(fd, size)
-                    os.fsync(fd)
-                except OSError:
-                    pass  # the reader reports a torn line by number and skips it
-                raise SetupError(
-                    f"cannot write the results log {path}: {_reason(exc)}; nothing was written"
-                    + ("; free some disk space" if exc.errno in (27, 28, 122) else "")
-                ) from None
+        with _locked(fd, path):
+            _write_locked(fd, records, path)
     finally:
         os.close(fd)
 
 
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
+def _open(root: Path) -> tuple[int, Path]:
+    path = log_path(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666), path
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise SetupError(
+            f"cannot write the results log {path}: {reason}; nothing was written"
+        ) from None
+
+
+def _write_locked(fd: int, records: list[dict[str, Any]], path: Path | None = None) -> None:
+    """Append `records` to the locked log: a whole line each, or nothing (a write that fails
+    midway, on a full disk, is cut back to where it started)."""
+    data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
+    if not data:
+        return
+    size = os.fstat(fd).st_size
+    try:
+        payload = data.encode("utf-8")
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            payload = b"\n" + payload
+        written = os.write(fd, payload)
+        while written < len(payload):  # only on full disks and the like
+            written += os.write(fd, payload[written:])
+        os.fsync(fd)
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        except OSError:
+            pass  # the reader reports a torn line by number and skips it
+        raise SetupError(
+            f"cannot write the results log {path or Path(RESULTS_DIR, LOG_NAME)}: "
+            f"{(exc.strerror or str(exc)).lower()}; nothing was written"
+            + ("; free some disk space" if exc.errno in (27, 28, 122) else "")
+        ) from None
+
+
+_locked = file_lock  # the log's lock (fsutil.file_lock), as idempotent.py takes it
 
 
 # ----------------------------------------------------------------------------- reading
@@ -363,14 +384,8 @@ def _check_run(record: dict[str, Any]) -> str | None:
     for name, value in metrics.items():
         problem = number_problem(value)
         if problem:
-            return f"metric {_name(name)} is {problem.split(' (')[0]}"
+            return f"metric {shorten(name, 40)!r} is {problem.split(' (')[0]}"
     return None
-
-
-def _name(name: str) -> str:
-    from starter.models import shorten
-
-    return repr(shorten(name, 40))
 
 
 def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
@@ -413,13 +428,11 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
 def plain_git(git: Any) -> dict[str, Any]:
     """A run's git provenance with the types the report reads: a commit, branch or patch
     that is not text (a hand-edited line) is left out."""
-    if not isinstance(git, dict):
-        return {}
+    texts = ("commit", "branch", "diff_hash", "patch")
     return {
         k: v
-        for k, v in git.items()
-        if k not in ("commit", "branch", "diff_hash", "patch", "dirty")
-        or (type(v) is bool if k == "dirty" else type(v) is str)
+        for k, v in (git.items() if isinstance(git, dict) else ())
+        if (type(v) is bool if k == "dirty" else k not in texts or type(v) is str)
     }
 
 
