@@ -58,7 +58,7 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     source = unpack.unpack(data)
     if source.kind == "pdf":
         return Extraction("pdf", message="the e-print is a PDF: the paper has no LaTeX source")
-    main = expand.find_main(source)
+    main = expand.find_main(source, title)
     if main is None:
         return Extraction(source.kind, message="the e-print holds no LaTeX document")
     doc = expand.build(source, main)

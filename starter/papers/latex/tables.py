@@ -5,14 +5,15 @@ of cells, with column headers (all header rows joined), row labels, groups, capt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starter.papers.latex import parse
 from starter.papers.latex.expand import Document
-from starter.papers.latex.numbers import Printed, read_cell
+from starter.papers.latex.numbers import Printed, read_cell, read_pair
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
+FIGURES = ("figure", "figure*", "wrapfigure")
 TABULARS = ("tabular", "tabular*", "tabularx", "tabulary", "longtable", "NiceTabular")
 RULES = frozenset(
     "hline toprule midrule bottomrule cline cmidrule specialrule Xhline hhline hdashline "
@@ -38,6 +39,7 @@ class Cell:
     pos: int
     rows: int = 1  # a \multirow's height
     number: Printed | None = None
+    part: int = 0  # the second number of a cell printing "a / b" has part 1
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,14 @@ def find_tables(doc: Document) -> list[Table]:
     body = doc.text[: doc.body_end]
     start = doc.body_start
     floats = _regions(body, start, FLOATS)
+    figures = _regions(body, start, FIGURES)
     tables: list[Table] = []
     counter = 0
-    for begin, end in floats:
+    regions = sorted([(b, e, False) for b, e in floats] + [(b, e, True) for b, e in figures])
+    for begin, end, figure in regions:
         region = body[begin:end]
+        if figure and not _TABULAR_IN.search(region):
+            continue
         nodes = parse.parse(region)
         captions = [
             n
@@ -102,9 +108,9 @@ def find_tables(doc: Document) -> list[Table]:
         tabulars = _tabulars(nodes)
         numbers = []
         for _ in captions[: max(1, len(tabulars))] or [None]:
-            if captions:
+            if captions and not figure:
                 counter += 1
-            numbers.append(counter if captions else None)
+            numbers.append(counter if captions and not figure else None)
         labels = [
             n for n in parse.walk(nodes) if parse.kind(n) == "macro" and n.macroname == "label"
         ]
@@ -114,10 +120,11 @@ def find_tables(doc: Document) -> list[Table]:
             label = _label(labels, caption_node)
             number = numbers[min(index, len(numbers) - 1)] if numbers else None
             table = _table(doc, tab, begin, len(tables), number, label, caption)
-            if table is not None:
+            # A tabular in a figure usually lays out images; one of numbers is a table.
+            if table is not None and (not figure or _numeric_table(table, tab)):
                 tables.append(table)
-    # Tabulars in figures lay out images; the others, outside any float, are read too.
-    inside = floats + _regions(body, start, ("figure", "figure*", "wrapfigure"))
+    # Tabulars outside any float are read too.
+    inside = floats + figures
     for begin, end in _regions(body, start, TABULARS):
         if any(b <= begin < e for b, e in inside):
             continue
@@ -130,14 +137,22 @@ def find_tables(doc: Document) -> list[Table]:
     return [_renumber(t, i) for i, t in enumerate(tables)]
 
 
+_TABULAR_IN = re.compile(r"\\begin\s*\{(?:" + "|".join(re.escape(t) for t in TABULARS) + r")\}")
+
+
+def _numeric_table(table: Table, tab: Any) -> bool:
+    """A tabular with numbers in most of its value cells and no image in it."""
+    if any(parse.kind(n) == "macro" and n.macroname == "includegraphics" for n in parse.walk([tab])):
+        return False
+    return sum(len(r.cells) for r in table.rows) >= 4
+
+
 def _caption_text(node: Any) -> str:
     given = [a for a in parse.args(node) if a is not None] if node is not None else []
     return parse.to_text([given[-1]]) if given else ""
 
 
 def _renumber(table: Table, index: int) -> Table:
-    from dataclasses import replace
-
     return replace(table, index=index)
 
 
@@ -210,6 +225,22 @@ def _has_structure(nodes: list[Any]) -> bool:
     return False
 
 
+_SPACING = re.compile(r"^\s*\[\s*-?[\d.]*\s*(?:cm|mm|pt|em|ex|in|bp)?\s*\]")
+
+
+def _after_row_end(node: Any) -> Any:
+    """A text node without the "[0.3cm]" spacing that a row end "\\\\ [0.3cm]" takes."""
+    match = _SPACING.match(node.chars)
+    if match is None:
+        return node
+    from copy import copy
+
+    trimmed = copy(node)
+    trimmed.chars = node.chars[match.end() :]
+    trimmed.pos = node.pos + match.end()
+    return trimmed
+
+
 def _tokens(nodes: list[Any]) -> list[tuple[str, Any]]:
     """The tabular body as ("sep"|"row"|"rule"|"node", node) tokens."""
     out: list[tuple[str, Any]] = []
@@ -218,6 +249,8 @@ def _tokens(nodes: list[Any]) -> list[tuple[str, Any]]:
         kind = parse.kind(node)
         if kind == "comment":
             continue
+        if kind == "chars" and out and out[-1][0] == "row":
+            node = _after_row_end(node)
         if skip_group:
             if kind == "chars" and node.chars.strip().startswith("("):
                 continue  # \cmidrule(lr){2-3}: the trim
@@ -298,12 +331,28 @@ def _cell(nodes: list[Any], col: int, offset: int) -> Cell:
     return Cell(text, col, max(1, span), styles, offset + int(pos), rows, read_cell(text))
 
 
+def _split_pairs(doc: Document, cells: list[Cell]) -> list[Cell]:
+    """Cells printing two numbers "a / b" as two cells of the same column."""
+    out: list[Cell] = []
+    for cell in cells:
+        pair = read_pair(cell.text) if cell.number is None and "/" in cell.text else None
+        if pair is None:
+            out.append(cell)
+            continue
+        slash = doc.text.find("/", cell.pos)
+        second = re.compile(r"\d").search(doc.text, slash + 1) if slash >= 0 else None
+        at = second.start() if second is not None and second.start() - cell.pos < 400 else cell.pos
+        out.append(replace(cell, number=pair[0]))
+        out.append(replace(cell, number=pair[1], pos=at, part=1))
+    return out
+
+
 def _int(text: str, default: int) -> int:
     match = re.search(r"-?\d+", text)
     return int(match.group()) if match else default
 
 
-def _grid(raw: list[_Raw], offset: int) -> list[tuple[list[Cell], int]]:
+def _grid(doc: Document, raw: list[_Raw], offset: int) -> list[tuple[list[Cell], int]]:
     grid = []
     for row in raw:
         cells, col = [], 0
@@ -312,7 +361,7 @@ def _grid(raw: list[_Raw], offset: int) -> list[tuple[list[Cell], int]]:
             cells.append(cell)
             col += cell.span
         if any(c.text for c in cells):
-            grid.append((cells, row.block))
+            grid.append((_split_pairs(doc, cells), row.block))
     return grid
 
 
@@ -339,29 +388,36 @@ def _table(
     label: str | None,
     caption: str,
 ) -> Table | None:
-    grid = _grid(_raw_rows([n for n in (tab.nodelist or []) if n is not None]), offset)
+    grid = _grid(doc, _raw_rows([n for n in (tab.nodelist or []) if n is not None]), offset)
     if not grid:
         return None
-    ncols = max(sum(c.span for c in cells) for cells, _ in grid)
+    ncols = max(sum(c.span for c in cells if c.part == 0) for cells, _ in grid)
     first_block = grid[0][1]
-    blocks = {block for _, block in grid}
+    blocks = [block for _, block in grid]
     header_rows: list[list[Cell]] = []
     body: list[tuple[list[Cell], int, str | None]] = []
     group: str | None = None
     in_header = True
-    for cells, block in grid:
+    for at, (cells, block) in enumerate(grid):
         if _is_group(cells, ncols):
             group = next(c.text for c in cells if c.text)
             continue
         # A header: the rows before the first rule (when rules split the table), or the
         # leading rows without a number (headers stacked between two \toprule, say).
-        first = len(blocks) > 1 and block == first_block and _numeric_share(cells) < 0.5
+        leading = blocks.count(first_block)
+        first = (
+            len(set(blocks)) > 1
+            and block == first_block
+            and (_numeric_share(cells) < 0.5 or (leading <= 2 and _number_header(cells, grid)))
+        )
         wordy = not any(c.number for c in cells) and len(header_rows) < 4
-        if in_header and (first or wordy or (not header_rows and _numeric_share(cells) < 0.5)):
+        lone = not header_rows and _numeric_share(cells) < 0.5
+        if in_header and (first or wordy or lone) and at < len(grid) - 1:
             header_rows.append(cells)
             continue
         in_header = False
         body.append((cells, block, group))
+    body = _first_group_from_header(header_rows, body)
     if not body:
         return None
     headers, header_styles = _headers(header_rows, ncols)
@@ -384,6 +440,50 @@ def _table(
         last_block=max(block for _, block, _ in body),
         label_columns=tuple(text_cols) or (0,),
     )
+
+
+def _number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool:
+    """A first row that names the columns with numbers ("ε & 4 & 3 & 2 & 1", "k & 1 & 5"):
+    small whole numbers, under a word, above rows of measured values."""
+    numbers = [c.number for c in cells if c.number is not None]
+    words = [c for c in cells if c.text and c.number is None]
+    if not numbers or len(words) != 1 or words[0].col != 0:
+        return False
+    if not all(isinstance(n.value, int) and n.spread is None for n in numbers):
+        return False
+    below = [c.number for rest, _ in grid[1:] for c in rest if c.number is not None]
+    return any(isinstance(n.value, float) for n in below)
+
+
+# Words that name the label column itself, never a group of rows.
+_COLUMN_WORDS = re.compile(
+    r"^(?:methods?|models?|approach(?:es)?|baselines?|algorithms?|systems?|name|datasets?|"
+    r"tasks?|metrics?|measures?|settings?|configurations?|variants?|ours|setup)$",
+    re.I,
+)
+
+
+def _first_group_from_header(
+    header_rows: list[list[Cell]], body: list[tuple[list[Cell], int, str | None]]
+) -> list[tuple[list[Cell], int, str | None]]:
+    """ "\\textbf{Set5} & nearest & bicubic ..." then "\\textbf{Set14} & & ...": the header's
+    first cell names the group of the rows before the first group row."""
+    if not header_rows or not body or body[0][2] is not None:
+        return body
+    if not any(group for _, _, group in body):
+        return body
+    first = next((c for c in header_rows[-1] if c.col == 0 and c.part == 0), None)
+    if first is None or not first.text or first.number is not None:
+        return body
+    if _COLUMN_WORDS.match(first.text.strip()):
+        return body
+    out = []
+    for cells, block, group in body:
+        if group is not None:
+            out += [(c, b, g) for c, b, g in body[len(out) :]]
+            break
+        out.append((cells, block, first.text))
+    return out
 
 
 def _headers(
