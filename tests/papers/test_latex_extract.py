@@ -56,11 +56,17 @@ def test_abstract_numbers_with_a_metric_follow_the_main_table():
     assert all(d.file == "ms.tex" and d.line == 127 for d in found if d.part == "abstract")
 
 
-def test_baselines_with_citations_come_after_the_method():
-    found = top("attention-is-all-you-need")
-    kinds = ["baseline" in d.notes[0] for d in found]
-    assert kinds == sorted(kinds)  # never a baseline before one of the method's numbers
-    assert "ByteNet" in [d.row for d in found]
+def test_baselines_and_ablations_come_after_the_method():
+    found = top("attention-is-all-you-need", None)
+    baselines = [i for i, d in enumerate(found) if "baseline" in d.notes[0]]
+    own = [i for i, d in enumerate(found) if "named after the method" in d.notes[0]]
+    assert own and baselines and max(own) < min(baselines)
+    assert "ByteNet" in [found[i].row for i in baselines]
+    # Table 3 ("Variations on the Transformer architecture") studies the method's parts:
+    # its rows come after the method's results in Tables 2 and 4.
+    study = [i for i, d in enumerate(found) if "ablation" in d.notes[0]]
+    parsing = [i for i, d in enumerate(found) if d.table_label == "tab:parsing-results"]
+    assert study and parsing and max(parsing[:2]) < min(study)
 
 
 def test_def_macros_inside_the_document_give_table_numbers_and_their_line():
@@ -136,10 +142,10 @@ def test_truth_of_the_tuned_papers_is_among_the_top_15():
     for slug in tune:
         truth = json.loads((CORPUS / slug / "truth.json").read_text(encoding="utf-8"))
         found = {(d.file, d.claim.value_text) for d in top(slug)}
-        for item in truth:
-            if item["main_table"]:
-                printed = item["value_text"].replace("·10^", "e")
-                assert (item["file"], printed) in found, (slug, item)
+        main = [item for item in truth if item["main_table"]]
+        hits = [(i["file"], i["value_text"].replace("·10^", "e")) in found for i in main]
+        # 15 drafts hold at most 15 of a larger main table's numbers.
+        assert sum(hits) >= min(15, len(main)), (slug, [i for i, h in zip(main, hits) if not h])
 
 
 def test_a_pdf_or_a_source_without_tables_says_so():

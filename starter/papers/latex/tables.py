@@ -9,37 +9,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starter.papers.latex import parse
+from starter.papers.latex.cells import Cell, _grid, _raw_rows
 from starter.papers.latex.expand import Document
-from starter.papers.latex.numbers import Printed, read_cell, read_pair
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
 FIGURES = ("figure", "figure*", "wrapfigure")
 TABULARS = ("tabular", "tabular*", "tabularx", "tabulary", "longtable", "NiceTabular")
-RULES = frozenset(
-    "hline toprule midrule bottomrule cline cmidrule specialrule Xhline hhline hdashline "
-    "cdashline addlinespace morecmidrules".split()
-)
-# Rules across the whole table: they end a block of rows (partial ones do not).
-FULL_RULES = frozenset("hline toprule midrule bottomrule specialrule Xhline hdashline".split())
-ROW_ENDS = frozenset(("\\", "tabularnewline", "cr", "endhead", "endfirsthead", "endfoot"))
 _BEGIN = re.compile(r"\\begin\s*\{(?P<name>[A-Za-z]+\*?)\}")
 
 
 _MARK = re.compile(r"\s*\^\s*(?:\{[^{}]*\}|\S+)|[†‡§¶∗⋆★□■]")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell: its text, styles, first column and span, where it is in the document."""
-
-    text: str
-    col: int
-    span: int
-    styles: frozenset[str]
-    pos: int
-    rows: int = 1  # a \multirow's height
-    number: Printed | None = None
-    part: int = 0  # the second number of a cell printing "a / b" has part 1
 
 
 @dataclass(frozen=True)
@@ -94,11 +73,8 @@ def find_tables(doc: Document) -> list[Table]:
     figures = _regions(body, start, FIGURES)
     tables: list[Table] = []
     counter = 0
-    regions = sorted([(b, e, False) for b, e in floats] + [(b, e, True) for b, e in figures])
-    for begin, end, figure in regions:
+    for begin, end in floats:
         region = body[begin:end]
-        if figure and not _TABULAR_IN.search(region):
-            continue
         nodes = parse.parse(region)
         captions = [
             n
@@ -108,9 +84,9 @@ def find_tables(doc: Document) -> list[Table]:
         tabulars = _tabulars(nodes)
         numbers = []
         for _ in captions[: max(1, len(tabulars))] or [None]:
-            if captions and not figure:
+            if captions:
                 counter += 1
-            numbers.append(counter if captions and not figure else None)
+            numbers.append(counter if captions else None)
         labels = [
             n for n in parse.walk(nodes) if parse.kind(n) == "macro" and n.macroname == "label"
         ]
@@ -120,9 +96,9 @@ def find_tables(doc: Document) -> list[Table]:
             label = _label(labels, caption_node)
             number = numbers[min(index, len(numbers) - 1)] if numbers else None
             table = _table(doc, tab, begin, len(tables), number, label, caption)
-            # A tabular in a figure usually lays out images; one of numbers is a table.
-            if table is not None and (not figure or _numeric_table(table, tab)):
+            if table is not None:
                 tables.append(table)
+    tables += _figure_tables(doc, figures, len(tables))
     # Tabulars outside any float are read too.
     inside = floats + figures
     for begin, end in _regions(body, start, TABULARS):
@@ -137,14 +113,34 @@ def find_tables(doc: Document) -> list[Table]:
     return [_renumber(t, i) for i, t in enumerate(tables)]
 
 
-_TABULAR_IN = re.compile(r"\\begin\s*\{(?:" + "|".join(re.escape(t) for t in TABULARS) + r")\}")
+def _figure_tables(doc: Document, figures: list[tuple[int, int]], first: int) -> list[Table]:
+    """Tabulars of numbers inside figures (one beside a plot, numbered by hand); only the
+    tabulars and the caption are parsed, not the drawings around them."""
+    from starter.papers.latex.expand import _braced
 
-
-def _numeric_table(table: Table, tab: Any) -> bool:
-    """A tabular with numbers in most of its value cells and no image in it."""
-    if any(parse.kind(n) == "macro" and n.macroname == "includegraphics" for n in parse.walk([tab])):
-        return False
-    return sum(len(r.cells) for r in table.rows) >= 4
+    out: list[Table] = []
+    for begin, end in figures:
+        region = doc.text[begin:end]
+        spans = _regions(region, 0, TABULARS)
+        if not spans or "\\includegraphics" in "".join(region[b:e] for b, e in spans):
+            continue
+        caption, label = "", None
+        found = re.search(r"\\caption(?:of)?\*?\s*(?:\[[^\]]*\])?\s*\{", region)
+        if found:
+            close = _braced(region, found.end())
+            if close > 0:
+                caption = parse.to_text(parse.parse(region[found.end() : close - 1]))
+        labels = re.findall(r"\\label\s*\{([^{}]*)\}", region)
+        label = re.sub(r"\s+", "", labels[-1]) if labels else None
+        for b, e in spans:
+            text = region[b:e]
+            if len(re.findall(r"\d", text)) < 4 or "&" not in text:
+                continue
+            for tab in _tabulars(parse.parse(text))[:1]:
+                table = _table(doc, tab, begin + b, first + len(out), None, label, caption)
+                if table is not None and sum(len(r.cells) for r in table.rows) >= 4:
+                    out.append(table)
+    return out
 
 
 def _caption_text(node: Any) -> str:
@@ -210,159 +206,6 @@ def _tabulars(nodes: list[Any]) -> list[Any]:
             continue
         stack.extend(reversed(parse.children(node)))
     return found
-
-
-# ----------------------------------------------------------------------------- rows
-
-
-def _has_structure(nodes: list[Any]) -> bool:
-    for node in nodes:
-        kind = parse.kind(node)
-        if kind == "specials" and node.specials_chars == "&":
-            return True
-        if kind == "macro" and node.macroname in ROW_ENDS | RULES:
-            return True
-    return False
-
-
-_SPACING = re.compile(r"^\s*\[\s*-?[\d.]*\s*(?:cm|mm|pt|em|ex|in|bp)?\s*\]")
-
-
-def _after_row_end(node: Any) -> Any:
-    """A text node without the "[0.3cm]" spacing that a row end "\\\\ [0.3cm]" takes."""
-    match = _SPACING.match(node.chars)
-    if match is None:
-        return node
-    from copy import copy
-
-    trimmed = copy(node)
-    trimmed.chars = node.chars[match.end() :]
-    trimmed.pos = node.pos + match.end()
-    return trimmed
-
-
-def _tokens(nodes: list[Any]) -> list[tuple[str, Any]]:
-    """The tabular body as ("sep"|"row"|"rule"|"node", node) tokens."""
-    out: list[tuple[str, Any]] = []
-    skip_group = False
-    for node in nodes:
-        kind = parse.kind(node)
-        if kind == "comment":
-            continue
-        if kind == "chars" and out and out[-1][0] == "row":
-            node = _after_row_end(node)
-        if skip_group:
-            if kind == "chars" and node.chars.strip().startswith("("):
-                continue  # \cmidrule(lr){2-3}: the trim
-            if kind == "group":
-                skip_group = False
-                continue
-            if kind == "chars" and not node.chars.strip():
-                continue
-            skip_group = False
-        if kind == "specials" and node.specials_chars == "&":
-            out.append(("sep", node))
-        elif kind == "macro" and node.macroname in ROW_ENDS:
-            out.append(("row", node))
-        elif kind == "macro" and node.macroname in RULES:
-            out.append(("rule", node))
-            skip_group = node.macroname == "cmidrule"
-        elif kind == "group" and _has_structure(node.nodelist or []):
-            out.extend(_tokens([n for n in node.nodelist if n is not None]))
-        else:
-            out.append(("node", node))
-    return out
-
-
-@dataclass
-class _Raw:
-    cells: list[list[Any]]
-    block: int
-
-
-def _raw_rows(nodes: list[Any]) -> list[_Raw]:
-    rows: list[_Raw] = []
-    cells: list[list[Any]] = [[]]
-    block = 0
-    since_rule = 0
-    for token, node in _tokens(nodes):
-        if token == "sep":
-            cells.append([])
-        elif token == "row":
-            rows.append(_Raw(cells, block))
-            since_rule += 1
-            cells = [[]]
-        elif token == "rule":
-            if since_rule and node.macroname in FULL_RULES:
-                block += 1
-                since_rule = 0
-        else:
-            cells[-1].append(node)
-    if any(_significant(c) for c in cells):
-        rows.append(_Raw(cells, block))
-    return rows
-
-
-def _significant(nodes: list[Any]) -> bool:
-    return any(not (parse.kind(n) == "chars" and not n.chars.strip()) for n in nodes)
-
-
-def _cell(nodes: list[Any], col: int, offset: int) -> Cell:
-    nodes = parse.visible(nodes)
-    span = rows = 1
-    content = nodes
-    for _ in range(3):  # \multicolumn{2}{c}{\multirow{2}{*}{...}}
-        if len(content) != 1 or parse.kind(content[0]) != "macro":
-            break
-        head = content[0]
-        arguments = parse.args(head)
-        if head.macroname == "multicolumn" and len(arguments) == 3:
-            span = _int(parse.text_of_arg(head, 0), 1)
-            content = [arguments[2]] if arguments[2] is not None else []
-        elif head.macroname == "multirow" and arguments and arguments[-1] is not None:
-            rows = abs(_int(parse.text_of_arg(head, 1), 1))
-            content = parse.visible([arguments[-1]])
-        else:
-            break
-    text = parse.to_text(content)
-    digit = parse.first_digit(content)
-    pos = digit if digit is not None else (nodes[0].pos if nodes else 0)
-    styles = frozenset(parse.styles(nodes))
-    return Cell(text, col, max(1, span), styles, offset + int(pos), rows, read_cell(text))
-
-
-def _split_pairs(doc: Document, cells: list[Cell]) -> list[Cell]:
-    """Cells printing two numbers "a / b" as two cells of the same column."""
-    out: list[Cell] = []
-    for cell in cells:
-        pair = read_pair(cell.text) if cell.number is None and "/" in cell.text else None
-        if pair is None:
-            out.append(cell)
-            continue
-        slash = doc.text.find("/", cell.pos)
-        second = re.compile(r"\d").search(doc.text, slash + 1) if slash >= 0 else None
-        at = second.start() if second is not None and second.start() - cell.pos < 400 else cell.pos
-        out.append(replace(cell, number=pair[0]))
-        out.append(replace(cell, number=pair[1], pos=at, part=1))
-    return out
-
-
-def _int(text: str, default: int) -> int:
-    match = re.search(r"-?\d+", text)
-    return int(match.group()) if match else default
-
-
-def _grid(doc: Document, raw: list[_Raw], offset: int) -> list[tuple[list[Cell], int]]:
-    grid = []
-    for row in raw:
-        cells, col = [], 0
-        for nodes in row.cells:
-            cell = _cell(nodes, col, offset)
-            cells.append(cell)
-            col += cell.span
-        if any(c.text for c in cells):
-            grid.append((_split_pairs(doc, cells), row.block))
-    return grid
 
 
 def _numeric_share(cells: list[Cell]) -> float:
@@ -477,7 +320,7 @@ def _first_group_from_header(
         return body
     if _COLUMN_WORDS.match(first.text.strip()):
         return body
-    out = []
+    out: list[tuple[list[Cell], int, str | None]] = []
     for cells, block, group in body:
         if group is not None:
             out += [(c, b, g) for c, b, g in body[len(out) :]]
