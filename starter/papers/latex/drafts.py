@@ -225,7 +225,7 @@ def _draft(extraction: Extraction, c: Candidate) -> Draft:
         if table.caption:
             evidence += f" (caption: {table.caption[:120]})"
         looked_at = f"{header} {row.label}" if own_column else header
-        unit = _unit(looked_at, number.percent)
+        unit = number.unit or _unit(looked_at, number.percent)
         aggregation = None
         if number.spread is not None:
             aggregation = Aggregation("mean", _runs(table.caption), number.spread)
