@@ -145,7 +145,10 @@ def test_truth_of_the_tuned_papers_is_among_the_top_15():
         main = [item for item in truth if item["main_table"]]
         hits = [(i["file"], i["value_text"].replace("·10^", "e")) in found for i in main]
         # 15 drafts hold at most 15 of a larger main table's numbers.
-        assert sum(hits) >= min(15, len(main)), (slug, [i for i, h in zip(main, hits) if not h])
+        assert sum(hits) >= min(15, len(main)), (
+            slug,
+            [i for i, h in zip(main, hits, strict=True) if not h],
+        )
 
 
 def test_a_pdf_or_a_source_without_tables_says_so():
