@@ -34,10 +34,15 @@ def set_tolerance(
 
     claim = claim_of(repo.paper, claim_id)
     if test_size is not None:
-        from starter.track.verdicts import binomial_tolerance
+        from starter.track.suggest import binomial_tolerance, is_rate
 
         if value is not None:
             raise InputError("give either VALUE --origin TEXT or --test-size N, not both")
+        if not is_rate(claim):
+            raise InputError(
+                f"--test-size gives twice the binomial SE of a rate of right and wrong items; "
+                f"{claim.metric!r} is no such rate: give VALUE --origin \"why\" instead"
+            )
         computed = binomial_tolerance(claim, test_size) if test_size > 0 else None
         if computed is None or computed <= 0:
             raise InputError(
