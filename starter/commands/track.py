@@ -14,6 +14,24 @@ from starter.errors import InputError
 
 PARAMS = typer.Option(None, "--param", help="A setting KEY=VALUE (repeatable).")
 NOTE = typer.Option(None, "--note", help="A note for the record.")
+KIND = typer.Option(
+    "reproduction",
+    "--kind",
+    help="reproduction; extension (a deliberate change: shown apart, never counted); or "
+    "checkpoint (an evaluation of released weights: shown apart, never a trial).",
+)
+DEVIATION = typer.Option(
+    None,
+    "--deviation",
+    help="How this run departs from the paper (never pooled): TEXT for every claim, or "
+    "CLAIM=TEXT for one (repeatable).",
+)
+GROUP = typer.Option(
+    None,
+    "--group",
+    help="An independent reproduction (another codebase, person or protocol): judged on "
+    "its own, never pooled with other groups.",
+)
 
 
 def _report_recorded(recorded: Any, to_stderr: bool = False) -> None:
@@ -57,11 +75,13 @@ def log(
     seed: int | None = typer.Option(None, "--seed", help="The run's random seed."),
     params: list[str] | None = PARAMS,
     note: str | None = NOTE,
-    kind: str = typer.Option(
-        "reproduction", "--kind", help="reproduction, or extension (shown apart, never counted)."
-    ),
-    deviation: str | None = typer.Option(
-        None, "--deviation", help="How this run departs from the paper (never pooled)."
+    kind: str = KIND,
+    deviation: list[str] | None = DEVIATION,
+    group: str | None = GROUP,
+    unit: str | None = typer.Option(
+        None,
+        "--unit",
+        help="The unit of the value(s): fraction or % (converted to the claim's unit).",
     ),
     directory: Path | None = DIRECTORY,
 ) -> None:
@@ -70,7 +90,13 @@ def log(
 
     repo = open_repo(directory)
     common: dict[str, Any] = dict(
-        seed=seed, params=params, note=note, kind=kind, deviation=deviation
+        seed=seed,
+        params=params,
+        note=note,
+        kind=kind,
+        deviation=deviation,
+        group=group,
+        unit=unit,
     )
     if from_file is not None:
         if claim_id is not None:
@@ -110,10 +136,9 @@ def run(
         None, "--map", help="Tie a metric name to a claim: NAME=CLAIM_ID (repeatable)."
     ),
     note: str | None = NOTE,
-    kind: str = typer.Option("reproduction", "--kind", help="reproduction or extension."),
-    deviation: str | None = typer.Option(
-        None, "--deviation", help="How this run departs from the paper."
-    ),
+    kind: str = KIND,
+    deviation: list[str] | None = DEVIATION,
+    group: str | None = GROUP,
     directory: Path | None = DIRECTORY,
 ) -> None:
     """Run a training command, collect the metrics it writes to $STARTER_METRICS_FILE, and
@@ -137,6 +162,7 @@ def run(
         kind=kind,
         note=note,
         deviation=deviation,
+        group=group,
         echo=echo,
     )
     _report_recorded(outcome.recorded, to_stderr=True)

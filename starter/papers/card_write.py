@@ -83,8 +83,8 @@ def render_claim(claim: Claim) -> str:
                 lines.append(f"{name} = true\n")
             continue
         if name == "derived" and value is not None:
-            parts = _toml_value(list(value.parts))
-            lines.append(f'derived = {{ how = "{value.how}", of = {parts} }}\n')
+            of = _toml_value(list(value.parts))
+            lines.append(f'derived = {{ how = "{value.how}", of = {of} }}\n')
             continue
         if name == "direction":
             value = value or ("none" if claim.value is not None else None)

@@ -23,6 +23,8 @@ LOG_NAME = "runs.jsonl"
 PATCHES_DIR = "patches"
 RECORD_TYPES = ("run", "tolerance")
 ORIGINS = ("captured", "imported", "recorded")
+RUN_KINDS = ("reproduction", "extension", "checkpoint")
+
 # A log that is mostly garbage should not cost memory per bad line: name the first ones.
 MAX_PROBLEMS = 100
 
@@ -78,22 +80,32 @@ def run_record(
     logged it here, and the provenance is this machine's), "imported" (read from another
     tool's files; `source` names the tool and the run's id there, which makes importing
     again idempotent) or "recorded" (typed in, with provenance given by hand). `group`
-    keeps independent reproductions of a claim apart."""
+    keeps independent reproductions of a claim apart. `deviation` is a text for every claim
+    of the run or {claim: text}. `trial` (see trial_key) lets status count a repeated trial
+    once without decoding the provenance."""
     for name, value in metrics.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
         if not math.isfinite(value):
             raise InputError(f"metric {name!r}: {value} is not a finite number")
-    if kind not in ("reproduction", "extension"):
-        raise InputError(f"unknown run kind {kind!r}; use reproduction or extension")
+    if kind not in RUN_KINDS:
+        raise InputError(f"unknown run kind {kind!r}; use {', '.join(RUN_KINDS)}")
+    if isinstance(deviation, dict) and not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in deviation.items()
+    ):
+        raise InputError("a scoped deviation maps claim ids to texts")
     if origin not in ORIGINS:
         raise InputError(f"unknown run origin {origin!r}; use {', '.join(ORIGINS)}")
     if starter_version is None:
         from starter import __version__ as starter_version
+    from starter.track.trials import trial_key
+
+    run_id = run_id or new_run_id()
+    executed = seed is None and (duration is not None or source is not None)
     return {
         "schema": LOG_SCHEMA,
         "type": "run",
-        "id": run_id or new_run_id(),
+        "id": run_id,
         "time": time or now(),
         "kind": kind,
         "failed": failed,
@@ -101,6 +113,7 @@ def run_record(
         "group": group,
         "origin": origin,
         "source": source,
+        "trial": trial_key(seed, params or {}, git or {}, env or {}, run_id if executed else None),
         "metrics": dict(metrics),
         "seed": seed,
         "params": dict(params or {}),
@@ -117,6 +130,7 @@ def tolerance_record(claim_id: str, value: float, origin: str, time: str | None 
     return {
         "schema": LOG_SCHEMA,
         "type": "tolerance",
+        "id": new_run_id(),
         "time": time or now(),
         "claim": claim_id,
         "value": value,
@@ -216,11 +230,13 @@ def read_records(
     """(line number, record) for each valid line, streaming; bad lines go to `problems`.
 
     With head_only, run records written by starter hold only the fields status reads
-    (schema, type, id, time, kind, failed, deviation, metrics). With span=(start, end),
-    only the lines that start in that byte range are read (both ends on line starts, see
-    line_spans), numbered from 1 within it. `lines_read`, when given, gets the number of
-    lines read appended once the reading ends (where the next span's numbers start). With
-    keep_raw, a record that holds only the head has its whole line (bytes) under the key 0
+    (schema, type, id, time, kind, failed, deviation, group, origin, source, trial,
+    metrics); a line without "trial" (written before it existed) is read whole. With
+    span=(start, end), only the lines that start in that byte range are read (both ends
+    on line starts, see line_spans), numbered from 1 within it. `lines_read`, when given,
+    gets the number of lines read appended once the reading ends (where the next span's
+    numbers start). With keep_raw, a record that holds only the head has its whole line
+    (bytes) under the key 0
     (never a JSON key), for a reader that wants more of it.
     """
     try:
@@ -253,8 +269,8 @@ def read_records(
                         except (ValueError, StopIteration):
                             record = None
                         else:
-                            if stop != len(text):
-                                record = None
+                            if stop != len(text) or "trial" not in record:
+                                record = None  # a line from before `trial`: read it whole
                             elif keep_raw and type(record) is dict:
                                 record[0] = raw
             if record is None:
@@ -371,6 +387,12 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
         return value if isinstance(value, str) else None
 
     seed = record.get("seed")
+    kind = record.get("kind")
+    deviation = record.get("deviation")
+    if isinstance(deviation, dict):
+        deviation = {str(k): str(v) for k, v in deviation.items()} or None
+    elif not isinstance(deviation, str) or not deviation:
+        deviation = None
     duration = record.get("duration")
     source = record.get("source")
     origin = record.get("origin")
@@ -381,12 +403,12 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
         id=text("id") or f"line-{line}",
         time=text("time") or "",
         metrics=record["metrics"],
-        kind="extension" if record.get("kind") == "extension" else "reproduction",
+        kind=kind if kind in RUN_KINDS else "reproduction",  # type: ignore[arg-type]
         failed=record.get("failed") is True,
         seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
         params={str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else {},
         note=text("note"),
-        deviation=text("deviation"),
+        deviation=deviation,
         group=text("group"),
         origin=origin if origin in ORIGINS else "captured",
         source=source if isinstance(source, dict) else None,

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starter.errors import InputError, StarterError
-from starter.track.recorder import Recorded, Repo, check_kind, parse_params, record_runs
+from starter.track.recorder import (
+    Recorded,
+    Repo,
+    check_group,
+    check_kind,
+    parse_deviation,
+    parse_params,
+    record_runs,
+)
 
 COMMAND_NOT_FOUND = 127  # what a shell returns for a command it cannot find
 
@@ -78,7 +86,8 @@ def run_command(
     maps: list[str] | None = None,
     kind: str = "reproduction",
     note: str | None = None,
-    deviation: str | None = None,
+    deviation: list[str] | str | None = None,
+    group: str | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> RunOutcome:
     """Run `argv` with live output, collect its metrics, and record one run.
@@ -94,7 +103,9 @@ def run_command(
     if not argv:
         raise InputError("give the command to run after --, e.g. starter run -- python train.py")
     check_kind(kind)
+    check_group(group)
     param_values = parse_params(params)
+    declared = parse_deviation(deviation, repo.paper)
     mapping = importers.parse_map(maps or [])
     if shutil.which(argv[0]) is None and not Path(argv[0]).is_file():
         raise CommandNotFound(f"command not found: {argv[0]}; nothing was run or recorded")
@@ -163,7 +174,11 @@ def run_command(
             f"the command failed (exit code {code}): the run is recorded as failed and "
             "none of its metrics count"
         )
-    elif not metrics:
+    else:
+        from starter.track.units import scale_warnings
+
+        warnings.extend(scale_warnings(metrics, repo.paper))
+    if not failed and not metrics:
         warnings.append(
             "the command reported no metrics: write a JSON object to $STARTER_METRICS_FILE "
             "(or use --pattern); the run is recorded without any"
@@ -176,7 +191,8 @@ def run_command(
         kind=kind,
         params=param_values,
         note=note,
-        deviation=deviation,
+        deviation=declared,
+        group=group,
         command=shlex.join(argv),
         duration=duration,
         warnings=warnings,

@@ -125,9 +125,8 @@ def suggest_tolerance(claim: Claim, test_size: int | None = None) -> dict[str, A
         "no binomial SE) and the paper gives no sd; choose a value from the run-to-run "
         "spread you expect (e.g. twice the sd over seeds of the original code) and say why"
     )
-    example = (
-        f'starter claim tolerance {claim.id} VALUE --origin "2 sd over 5 seeds of the original code"'
-    )
+    why = "2 sd over 5 seeds of the original code"
+    example = f'starter claim tolerance {claim.id} VALUE --origin "{why}"'
     return {"value": None, "origin": missing, "command": example}
 
 

@@ -41,7 +41,7 @@ def set_tolerance(
         if not is_rate(claim):
             raise InputError(
                 f"--test-size gives twice the binomial SE of a rate of right and wrong items; "
-                f"{claim.metric!r} is no such rate: give VALUE --origin \"why\" instead"
+                f'{claim.metric!r} is no such rate: give VALUE --origin "why" instead'
             )
         computed = binomial_tolerance(claim, test_size) if test_size > 0 else None
         if computed is None or computed <= 0:

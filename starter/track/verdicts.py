@@ -245,7 +245,7 @@ def _measured(claim: Claim, sample: Any) -> tuple[float, Interval | None]:
     return gap + 0.0, iv
 
 
-def apart(claim: Claim, kind: str, label: str, sample: Summary, judged: bool = True) -> Apart:
+def apart(claim: Claim, kind: Any, label: str, sample: Summary, judged: bool = True) -> Apart:
     """Runs of a claim shown apart (a deviation, checkpoint evaluations, extension runs,
     values 100x off): n, mean ± sd, and, for a numeric claim, the gap and its interval."""
     gap = ci = None

@@ -4,9 +4,9 @@ the worked example of the verdict rule (copied here as numbers)."""
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 import statistics
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from hypothesis import assume, given, settings
@@ -408,7 +408,7 @@ decimals = st.integers(min_value=0, max_value=4)
 
 
 @st.composite
-def decimal_text(draw, low: int = -10**6, high: int = 10**6, places=None) -> str:
+def decimal_text(draw, low: int = -(10**6), high: int = 10**6, places=None) -> str:
     places = draw(decimals) if places is None else places
     digits = draw(st.integers(min_value=low, max_value=high))
     return str(Decimal(digits).scaleb(-places))
