@@ -101,7 +101,11 @@ def run_record(
     from starter.track.trials import trial_key
 
     run_id = run_id or new_run_id()
-    executed = seed is None and (duration is not None or source is not None)
+    own = None  # without a seed, an executed or imported run is a trial of its own
+    if seed is None and (duration is not None or source is not None):
+        from starter.track.trials import source_key
+
+        own = source_key(source) or run_id
     return {
         "schema": LOG_SCHEMA,
         "type": "run",
@@ -113,7 +117,7 @@ def run_record(
         "group": group,
         "origin": origin,
         "source": source,
-        "trial": trial_key(seed, params or {}, git or {}, env or {}, run_id if executed else None),
+        "trial": trial_key(seed, params or {}, git or {}, env or {}, own),
         "metrics": dict(metrics),
         "seed": seed,
         "params": dict(params or {}),
@@ -130,7 +134,6 @@ def tolerance_record(claim_id: str, value: float, origin: str, time: str | None 
     return {
         "schema": LOG_SCHEMA,
         "type": "tolerance",
-        "id": new_run_id(),
         "time": time or now(),
         "claim": claim_id,
         "value": value,

@@ -72,7 +72,7 @@ class Pass:
     repeated_runs: int = 0  # lines repeating a run already read (same id or source run)
     # A part read by a worker: what it saw, as hashes, to check no run or trial of it
     # repeats one of another part (which only a reading of the whole log can settle).
-    fingerprints: array[int] | None = None
+    fingerprints: list[array[int]] | None = None  # by bucket (hash % workers)
 
 
 # Below this size one process reads the log faster than two can start; above it, each core
@@ -116,18 +116,20 @@ def _read(
     keep_runs: bool,
     span: tuple[int, int] | None,
     recent: int | None = None,
-    fingerprint: bool = False,
+    fingerprint: int = 0,
 ) -> Pass:
     """One streaming pass over the log (or the lines starting in `span`); with
-    `fingerprint`, what it saw is summed up in `fingerprints` (see _fingerprints)."""
+    `fingerprint` (a number of buckets), what it saw is summed up in `fingerprints`."""
     from starter.track.results import Problem, read_records, run_from_record
 
     tallies: Tallies = {claim_id: {} for claim_id in claim_ids}
     out = Pass(tallies)
     ids: set[str] = set()  # every run id read: a copied line counts once (trials.py)
+    add_id = ids.add
     sources: set[str] = set()  # every source run imported: a re-import counts once
-    events_seen: set[Any] = set()
+    events_seen: set[str] = set()
     places: dict[str, str] = {}  # one text per distinct "commit.environment" of the trials
+    loose: list[str] = []  # with `fingerprint`: ids of runs that leave no trial behind
     runs, events, unclaimed = out.runs, out.events, out.unclaimed
     keep_values = keep_runs or recent is not None
     ids_kept = None if keep_runs else IDS_KEPT
@@ -155,14 +157,13 @@ def _read(
     )
     for number, record in records:
         if record["type"] == "tolerance":
-            key = record.get("id")
-            if not isinstance(key, str):  # written before tolerance lines had an id
-                key = repr(
-                    (record.get("time"), record["claim"], record["value"], record.get("origin"))
-                )
-            if key in events_seen:
+            # The same change twice (a line copied by a merge) is one event: by its content.
+            event = repr(
+                (record.get("time"), record["claim"], record["value"], record.get("origin"))
+            )
+            if event in events_seen:
                 continue
-            events_seen.add(key)
+            events_seen.add(event)
             events.append(
                 {
                     "claim": record["claim"],
@@ -174,10 +175,11 @@ def _read(
             continue
         run_id = record.get("id")
         if type(run_id) is str:
-            if run_id in ids:
+            known = len(ids)
+            add_id(run_id)
+            if len(ids) == known:  # one set operation: cheaper than `in` then add
                 out.repeated_runs += 1
                 continue
-            ids.add(run_id)
         source = record.get("source")
         if source is not None:
             key = source_key(source)
@@ -219,19 +221,23 @@ def _read(
             runs.append(run_from_record(record, number))
         if record.get("failed") is True:
             out.failed += 1
+            if fingerprint and type(run_id) is str:
+                loose.append(run_id)
             continue
         kind = record.get("kind")
         deviation = record.get("deviation")
-        scoped = type(deviation) is dict
         group = record.get("group")
-        if type(group) is not str or not group:
+        if group is not None and (type(group) is not str or not group):
             group = None
-        time = record.get("time")
         trial = record.get("trial")
-        if type(trial) is not str or trial.count(".") != 2:
-            trial = trial_of(record)
-        setup, _, place = trial.partition(".")
-        place = places.setdefault(place, place)
+        setup, _, place = trial.partition(".") if type(trial) is str else ("", "", "")
+        if not place:  # no trial key written: computed from the whole record
+            setup, _, place = trial_of(record).partition(".")
+        time = record.get("time")
+        # Most runs are plain reproductions: they skip the questions below.
+        special = (kind is not None and kind != "reproduction") or bool(deviation)
+        if fingerprint and special and type(run_id) is str:
+            loose.append(run_id)  # no trial of it is kept: its id tells the parts apart
         for name, value in record["metrics"].items():
             by_group = tallies.get(name)
             if by_group is None:
@@ -240,25 +246,40 @@ def _read(
             tally = by_group.get(group)
             if tally is None:
                 tally = by_group[group] = Tally()
-            declared = deviation.get(name) if scoped else deviation  # type: ignore[union-attr]
-            if kind == "extension":
-                tally.ext.append(value)
-            elif type(declared) is str and declared:
-                label = f"checkpoint: {declared}" if kind == "checkpoint" else declared
-                tally.dev.setdefault(label, array("d")).append(value)
-            elif kind == "checkpoint":
-                tally.ckpt.append(value)
-            elif tally.trials.add(setup, place, value):
-                tally.values.append(value)
-                if keep_values and (ids_kept is None or len(tally.ids) <= ids_kept):
-                    tally.ids.append(run_id if isinstance(run_id, str) else number)
-                if isinstance(time, str) and (tally.first_time is None or time < tally.first_time):
-                    tally.first_time = time
+            if special:
+                declared = deviation.get(name) if type(deviation) is dict else deviation
+                if kind == "extension":
+                    tally.ext.append(value)
+                    continue
+                if type(declared) is str and declared:
+                    label = f"checkpoint: {declared}" if kind == "checkpoint" else declared
+                    tally.dev.setdefault(label, array("d")).append(value)
+                    continue
+                if kind == "checkpoint":
+                    tally.ckpt.append(value)
+                    continue
+            trials = tally.trials
+            first = trials.first.get(setup)
+            if first is None:  # inlined Trials.add: the first trial of its setup
+                if place == trials.place:
+                    trials.first[setup] = value
+                else:
+                    trials.first[setup] = (places.setdefault(place, place), value)
+                    if trials.place is None:
+                        trials.place = place
+            elif not trials.again(setup, place, value, first):
+                continue
+            tally.values.append(value)
+            if keep_values and (ids_kept is None or len(tally.ids) <= ids_kept):
+                tally.ids.append(run_id if isinstance(run_id, str) else number)
+            if isinstance(time, str) and (tally.first_time is None or time < tally.first_time):
+                tally.first_time = time
     out.lines = counter[0] if counter else 0
     if digest is not None:
         _flush(shared, digest)
     if fingerprint:
-        out.fingerprints = _fingerprints(ids, sources, tallies)
+        ids.clear()  # the ids are done with: free them before the fingerprints take room
+        out.fingerprints = _fingerprints(loose, sources, tallies, fingerprint)
     return out
 
 
@@ -311,25 +332,48 @@ def _flush(shared: dict[bytes, list[Any]], digest: RunDigest) -> None:
     shared.clear()
 
 
-def _read_span(args: tuple[Path, list[str], tuple[int, int], int | None]) -> Pass:
-    path, claim_ids, span, recent = args
-    part = _read(path, claim_ids, False, span, recent, fingerprint=True)
+def _read_span(args: tuple[Path, list[str], tuple[int, int], int | None, int]) -> Pass:
+    path, claim_ids, span, recent, buckets = args
+    part = _read(path, claim_ids, False, span, recent, fingerprint=buckets)
     for by_group in part.tallies.values():
         for tally in by_group.values():
             tally.trials.forget()  # the parent needs only the counts and the notes
     return part
 
 
-def _fingerprints(ids: set[str], sources: set[str], tallies: Tallies) -> array[int]:
-    """Hashes of the run ids, source runs and (claim, group, setup) trials of a part. A
-    worker is forked from the parent, so str hashes agree across the parts."""
-    seen = array("q", map(hash, ids))
-    seen.extend(map(hash, sources))
+def _fingerprints(
+    loose: list[str], sources: set[str], tallies: Tallies, buckets: int
+) -> list[array[int]]:
+    """Hashes of what a part saw that another part may see again: the (claim, group, setup)
+    of its trials (a copied line, or a repeated trial, has the same), the source runs, and
+    the ids of runs that leave no trial (failed, extension, checkpoint, deviating runs); in
+    `buckets` arrays by hash, so that the parts are compared bucket by bucket, one bucket
+    per process. A worker is forked from the parent, so str hashes agree across the parts."""
+    out = [array("q") for _ in range(buckets)]
+    appends = [bucket.append for bucket in out]
+    for h in map(hash, loose):
+        appends[h % buckets](h)
+    for h in map(hash, sources):
+        appends[h % buckets](h)
     for claim_id, by_group in tallies.items():
         for group, tally in by_group.items():
             salt = hash((claim_id, group))
-            seen.extend([hash(setup) ^ salt for setup in tally.trials.first])
-    return seen
+            for setup in tally.trials.first:
+                h = hash(setup) ^ salt
+                appends[h % buckets](h)
+    return out
+
+
+def _overlap(arrays: list[array[int]]) -> bool:
+    """Whether one part's bucket shares a hash with another's (then a run or a trial may
+    repeat across parts, which only a reading of the whole log can settle)."""
+    seen: set[int] = set()
+    for index, hashes in enumerate(arrays):
+        if not seen.isdisjoint(hashes):
+            return True
+        if index < len(arrays) - 1:
+            seen.update(hashes)
+    return False
 
 
 def _read_parallel(
@@ -344,21 +388,20 @@ def _read_parallel(
     spans = line_spans(path, workers)
     if len(spans) < 2:
         return None
+    width = len(spans)
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(len(spans)) as pool:
-            parts = pool.map(_read_span, [(path, claim_ids, span, recent) for span in spans])
+        with context.Pool(width) as pool:
+            tasks = [(path, claim_ids, span, recent, width) for span in spans]
+            parts = pool.map(_read_span, tasks)
+            buckets = [[p.fingerprints[b] for p in parts if p.fingerprints] for b in range(width)]
+            overlap = any(pool.map(_overlap, buckets))
     except (OSError, ValueError):
         return None
-    seen: set[int] = set()
-    for index, part in enumerate(parts):
-        fingerprints = part.fingerprints or array("q")
-        if not seen.isdisjoint(fingerprints):
-            return None  # a run or trial repeats across parts: read the whole log at once
-        if index < len(parts) - 1:
-            seen.update(fingerprints)
+    if overlap:
+        return None  # a run or trial repeats across parts: read the whole log at once
+    for part in parts:
         part.fingerprints = None
-    seen.clear()
     merged = Pass({claim_id: {} for claim_id in claim_ids})
     if recent is not None:
         merged.digest, merged.recent = RunDigest(), deque(maxlen=recent)

@@ -139,10 +139,14 @@ class Summary:
         summary = cls()
         n = len(values)
         if n:
+            low, high = min(values), max(values)
+            summary.low, summary.high = low, high
+            if low == high:  # equal values: no spread, not 1e-15 of rounding noise
+                summary.n, summary.mean = n, float(low)
+                return summary
             mean = math.fsum(values) / n
             summary.n, summary.mean = n, mean
             summary._m2 = math.fsum((x - mean) ** 2 for x in values)
-            summary.low, summary.high = min(values), max(values)
         return summary
 
     def add(self, x: float) -> None:

@@ -45,7 +45,7 @@ def trial_of(record: dict[str, Any]) -> str:
     seed, source = record.get("seed"), record.get("source")
     own = None
     if seed is None and (record.get("duration") is not None or source is not None):
-        own = str(record.get("id"))
+        own = source_key(source) or str(record.get("id"))
     return trial_key(seed, record.get("params"), record.get("git"), record.get("env"), own)
 
 
@@ -71,10 +71,13 @@ class Trials:
     value of an earlier run with the same seed, parameters and commit is the same trial
     (counted once); one seed giving different values is noted (nondeterminism)."""
 
-    __slots__ = ("first", "many", "repeated", "varied")
+    __slots__ = ("first", "many", "place", "repeated", "varied")
 
     def __init__(self) -> None:
-        self.first: dict[str, tuple[str, float]] = {}  # setup -> ("code.env", value)
+        # setup -> ("code.env", value) of its first trial, or the value alone when its
+        # "code.env" is `place` (most runs of a claim share one: no tuple for them)
+        self.first: dict[str, tuple[str, float] | float] = {}
+        self.place: str | None = None
         self.many: dict[str, set[tuple[str, float]]] = {}  # setup -> {(code, value)}
         self.repeated = 0  # runs that were the same trial as an earlier one
         self.varied: dict[str, set[str]] = {}  # seeded setup -> how its values differed
@@ -83,8 +86,19 @@ class Trials:
         """Whether (setup, code, value) is a new trial; `where` is "code.env"."""
         first = self.first.get(setup)
         if first is None:
-            self.first[setup] = (where, value)
+            if where == self.place:
+                self.first[setup] = value
+            else:
+                self.first[setup] = (where, value)
+                if self.place is None:
+                    self.place = where
             return True
+        return self.again(setup, where, value, first)
+
+    def again(self, setup: str, where: str, value: float, first: Any) -> bool:
+        """add() for a setup seen before (`first`: its first trial); scan.py inlines the rest."""
+        if type(first) is not tuple:
+            first = (self.place, first)
         seen = self.many.get(setup)
         if seen is None:
             seen = self.many[setup] = {(first[0].partition(".")[0], first[1])}
@@ -104,7 +118,7 @@ class Trials:
 
     def forget(self) -> None:
         """Drop what only the reading needs (the parts of a log are merged without it)."""
-        self.first, self.many = {}, {}
+        self.first, self.many, self.place = {}, {}, None
 
     def merge(self, other: Trials) -> None:
         self.repeated += other.repeated

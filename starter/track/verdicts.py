@@ -43,6 +43,8 @@ def rounding_unit(text: str | None) -> float:
 
 
 def _printed(claim: Claim) -> str | None:
+    if claim.target == "checkpoint":
+        return None  # judged against the released weights' evaluation: measured, not printed
     if claim.value_text:
         return claim.value_text
     if isinstance(claim.value, int | float):
