@@ -112,7 +112,9 @@ class Claim:
             text = f"{self.value[0]:g}-{self.value[1]:g}"
         else:
             text = f"{self.value:g}"
-        return f"~{text}" if self.approximate else text
+        if not self.approximate or text.startswith(("~", "≈")):
+            return text
+        return f"~{text}"
 
 
 @dataclass(frozen=True)
