@@ -95,9 +95,10 @@ def details(c: Any) -> list[str]:
     if c.suggested_tolerance:
         s = c.suggested_tolerance
         if s.get("value") is not None:
-            lines.append(f"suggested tolerance {s['value']:.3g} ({s['origin']}): {s['command']}")
+            lines.append(f"suggested tolerance {s['value']:.3g} ({s['origin']}), set it with:")
         else:
-            lines.append(f"{s['origin']}: {s['command']}")
+            lines.append(f"{s['origin']}; set it with:")
+        lines.append(s["command"])  # a line of its own, to copy whole
     # The runs shown apart are listed below with their numbers: their count says nothing more.
     lines += [
         n

@@ -45,7 +45,7 @@ def drawn_note(claim: ClaimStatus) -> str | None:
     if not parts:
         return None
     return (
-        f"{claim.id}: drawn as evenly spaced quantiles, {'; '.join(parts)}; the mean and its "
+        f"{claim.key}: drawn as evenly spaced quantiles, {'; '.join(parts)}; the mean and its "
         "95% interval use every run."
     )
 
@@ -64,7 +64,8 @@ def plottable(claims: Iterable[ClaimStatus]) -> list[ClaimStatus]:
     return [
         c
         for c in claims
-        if c.reported is not None and (c.values or c.extension_values or c.deviating_values)
+        if isinstance(c.reported, int | float | tuple)
+        and (c.values or c.extension_values or c.deviating_values or c.checkpoint_values)
     ]
 
 
@@ -104,6 +105,7 @@ def _rows(claim: ClaimStatus) -> list[tuple[str, tuple[float, ...], str]]:
         ("runs", claim.values, RUNS),
         ("deviating", claim.deviating_values, INK),
         ("extension", claim.extension_values, EXTENSION),
+        ("checkpoint", claim.checkpoint_values, INK),
     ):
         if not values:
             continue
@@ -149,7 +151,7 @@ def _draw(ax: Any, claim: ClaimStatus, rows: list[tuple[str, tuple[float, ...], 
         claim.direction or "", ""
     )
     ax.set_xlabel(f"{claim.metric}{unit}" + (f"   ({better})" if better else ""))
-    ax.set_title(claim.id, loc="left", fontsize=10, fontweight="bold", color=INK)
+    ax.set_title(claim.key, loc="left", fontsize=10, fontweight="bold", color=INK)
 
 
 def _draw_reported(ax: Any, claim: ClaimStatus, top: float, unit: str) -> None:

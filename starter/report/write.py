@@ -116,7 +116,8 @@ def _render(env: Any, name: str, **context: Any) -> str:
 
 
 def _by_id(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in model["claims"]}
+    """The rows by their key: the claim id, with its group when it has one ("acc@theirs")."""
+    return {row.get("key", row["id"]): row for row in model["claims"]}
 
 
 def _strip_prolog(svg: str) -> str:
@@ -222,16 +223,16 @@ def _write(
     if fmt == "json":
         text = render_json(model)
     elif fmt == "html":
-        svgs = {c.id: plots.claim_figure(c).decode("utf-8") for c in drawable}
+        svgs = {c.key: plots.claim_figure(c).decode("utf-8") for c in drawable}
         text = render_html(model, root, svgs)
     else:
         links = {}
         if target is not None:
             for claim in drawable:
-                path = target.parent / "plots" / f"{plots.file_name(claim.id)}.svg"
+                path = target.parent / "plots" / f"{plots.file_name(claim.key)}.svg"
                 atomic_write_bytes(path, plots.claim_figure(claim))
                 written.append(path)
-                links[claim.id] = f"plots/{path.name}"
+                links[claim.key] = f"plots/{path.name}"
         text = render_markdown(model, root, links)
     if target is not None:
         atomic_write_text(target, text)
