@@ -425,11 +425,20 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
 
 
 def read_runs(root: Path) -> tuple[list[Run], list[Problem]]:
-    """Every run in the log (small logs and tests; status streams instead)."""
+    """Every run in the log, each once (a line repeating a run id or an imported source run
+    is left out, as status does); small logs and tests: status streams instead."""
+    from starter.track.trials import source_key
+
     problems: list[Problem] = []
-    runs = [
-        run_from_record(record, number)
-        for number, record in read_records(log_path(root), problems)
-        if record["type"] == "run"
-    ]
+    runs: list[Run] = []
+    seen: set[tuple[str, Any]] = set()
+    for number, record in read_records(log_path(root), problems):
+        if record["type"] != "run":
+            continue
+        keys = {("id", record.get("id")), ("source", source_key(record.get("source")))}
+        keys = {key for key in keys if isinstance(key[1], str)}
+        if keys & seen:
+            continue
+        seen |= keys
+        runs.append(run_from_record(record, number))
     return runs, problems

@@ -86,7 +86,7 @@ def off_by_100(value: float, claim: Claim) -> str | None:
         and abs(value) <= 100.0
         and 100 / _NEAR <= ratio <= 100 * _NEAR
     ):
-        return PERCENT
+        return "percent"
     return None
 
 

@@ -325,3 +325,13 @@ def test_first_committed_runs_finds_the_earliest_run_at_or_after_each_time(repo:
     found = status.first_committed_runs(repo, ["2026-01-01", "2026-01-02T12:00:00Z", "2027"])
 
     assert found == {"2026-01-01": ("a", "a" * 40), "2026-01-02T12:00:00Z": ("c", "c" * 40)}
+
+
+def test_reading_the_runs_leaves_out_lines_that_repeat_a_run(repo: Path) -> None:
+    source = {"tool": "mlflow", "id": "r1"}
+    results.append(repo, [results.run_record({"acc": 76.0}, run_id="a")])
+    results.append(repo, [results.run_record({"acc": 76.0}, run_id="a")])  # a merge copy
+    results.append(repo, [results.run_record({"acc": 75.0}, source=source, origin="imported")])
+    results.append(repo, [results.run_record({"acc": 75.0}, source=source, origin="imported")])
+    runs, _ = results.read_runs(repo)
+    assert [r.metrics["acc"] for r in runs] == [76.0, 75.0]
