@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from starter.commands import complete
 from starter.commands.claim import NO_CLAIMS
 from starter.commands.common import DIRECTORY, open_repo
 from starter.commands.render import print_json, warn
@@ -25,7 +26,9 @@ def status(
         "'reproduced'), or none is pending, needs a tolerance or is inconclusive ('judged').",
         metavar="reproduced|judged",
     ),
-    claim_id: str | None = typer.Option(None, "--claim", help="Only this claim."),
+    claim_id: str | None = typer.Option(
+        None, "--claim", help="Only this claim.", autocompletion=complete.claim_ids
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
     """Where each claim stands: runs, mean ± sd, 95% interval of the gap, and the verdict;

@@ -153,19 +153,29 @@ def summary(report: Any) -> str:
 
 
 def render(report: Any, claims: list[Any], columns: int) -> list[str]:
-    """The lines of `starter status` at `columns` characters a line."""
+    """The lines of `starter status` at `columns` characters a line: the table, the table
+    without the best run (said so) when the whole one is too wide, else one block a row."""
     title = f"{report.paper.key}: {report.paper.title}"
     rows = [cells(c) for c in claims]
-    widths = {h: max(len(h), *(len(r[h]) for r in rows)) for h in HEADERS}
-    shown = [h for h in HEADERS if any(r[h] for r in rows) or h in LEFT]
-    total = sum(widths[h] for h in shown) + len(GAP) * (len(shown) - 1)
+    table = [dict(r) for r in rows]
+    for index, c in enumerate(claims):
+        if c.group is not None and index and claims[index - 1].id == c.id:
+            table[index]["claim"] = f"  @{c.group}"  # a group's row under its claim's
     lines = wrap(title, columns, again="")
-    if total <= columns:
+    widths = {h: max(len(h), *(len(r[h]) for r in table)) for h in HEADERS}
+    used = [h for h in HEADERS if any(r[h] for r in table) or h in LEFT]
+    for shown in (used, [h for h in used if h != "best"]):
+        total = sum(widths[h] for h in shown) + len(GAP) * (len(shown) - 1)
+        if total > columns:
+            continue
         lines += [_row({h: h for h in HEADERS}, shown, widths)]
-        lines += [_row(r, shown, widths) for r in rows]
+        lines += [_row(r, shown, widths) for r in table]
         for c in claims:
             for text in details(c):
                 lines += wrap(f"{c.key}: {text}", columns, indent="  ")
+        if "best" in used and "best" not in shown:
+            lines += wrap("(the best run of each claim is left out to fit: see --json)", columns)
+        break
     else:
         for c, r in zip(claims, rows, strict=True):
             labels = dict(zip(HEADERS, HEADERS, strict=True), **{"tol.": "tol"})

@@ -8,12 +8,42 @@ from typing import Any
 
 import typer
 
+from starter.commands import complete
 from starter.commands.common import DIRECTORY, NEGATIVE_OK, open_repo
 from starter.commands.render import warn
 from starter.errors import InputError
 
 PARAMS = typer.Option(None, "--param", help="A setting KEY=VALUE (repeatable).")
 NOTE = typer.Option(None, "--note", help="A note for the record.")
+
+
+def _report_recorded(recorded: Any, to_stderr: bool = False) -> None:
+    for message in recorded.warnings:
+        warn(message)
+    for record in recorded.records:
+        items = list(record["metrics"].items())
+        shown = ", ".join(f"{k} = {v:g}" for k, v in items[:8]) or "no metrics"
+        if len(items) > 8:
+            shown += f" and {len(items) - 8} more"
+        state = " (failed)" if record["failed"] else ""
+        origin = "imported" if record.get("origin") == "imported" else "logged"
+        line = f"{origin} run {record['id']}{state}: {shown}"
+        if to_stderr:
+            sys.stderr.write(f"starter: {line}\n")
+        else:
+            typer.echo(line)
+
+
+PRESET_HELP = (
+    "What wrote the file: lightning, hf-trainer, lm-eval, tensorboard, wandb, mlflow, llmc, "
+    "nanogpt, keyvalue, colon (key: value) or equals (key=value) [default: detected]."
+)
+GROUP = typer.Option(
+    None,
+    "--group",
+    help="An independent reproduction these runs belong to (another codebase, person or "
+    "protocol): judged on its own, never pooled with other groups.",
+)
 KIND = typer.Option(
     "reproduction",
     "--kind",
@@ -26,51 +56,64 @@ DEVIATION = typer.Option(
     help="How this run departs from the paper (never pooled): TEXT for every claim, or "
     "CLAIM=TEXT for one (repeatable).",
 )
-GROUP = typer.Option(
-    None,
-    "--group",
-    help="An independent reproduction (another codebase, person or protocol): judged on "
-    "its own, never pooled with other groups.",
+UNIT = typer.Option(
+    None, "--unit", help="The unit of the values given: % or fraction (converted to the claim's)."
 )
-
-
-def _report_recorded(recorded: Any, to_stderr: bool = False) -> None:
-    for message in recorded.warnings:
-        warn(message)
-    for record in recorded.records:
-        shown = ", ".join(f"{k} = {v:g}" for k, v in record["metrics"].items()) or "no metrics"
-        state = " (failed)" if record["failed"] else ""
-        line = f"logged run {record['id']}{state}: {shown}"
-        if to_stderr:
-            sys.stderr.write(f"starter: {line}\n")
-        else:
-            typer.echo(line)
 
 
 def log(
     claim_id: str | None = typer.Argument(
-        None, help="The claim's id.", show_default=False, metavar="CLAIM_ID"
+        None,
+        help="The claim's id.",
+        show_default=False,
+        metavar="CLAIM_ID",
+        autocompletion=complete.claim_ids,
     ),
     value: str | None = typer.Argument(
         None, help="The value (negative ones too: -103.2).", show_default=False, metavar="VALUE"
     ),
-    from_file: Path | None = typer.Option(
-        None, "--from", help="Read the values from a JSON, JSON Lines, CSV or text log file."
+    from_files: list[Path] | None = typer.Option(
+        None,
+        "--from",
+        help="Read the runs from a file or folder: a tool's output (see --preset), JSON, JSON "
+        "Lines, CSV or a text log. Repeat it for a log continued in another file.",
     ),
     fmt: str = typer.Option("auto", "--format", help="auto, json, jsonl, csv or text."),
     preset: str | None = typer.Option(
         None,
         "--preset",
-        help="Text logs: colon (key: value) or equals (key=value) [default: both].",
+        help=PRESET_HELP,
+        show_default=False,
+        autocompletion=complete.presets,
     ),
     pattern: str | None = typer.Option(
         None, "--pattern", help="Text logs: a regex with named groups, e.g. 'acc (?P<acc>[0-9.]+)'."
     ),
     maps: list[str] | None = typer.Option(
-        None, "--map", help="Tie a log key to a claim: LOGKEY=CLAIM_ID (repeatable)."
+        None,
+        "--map",
+        help="Tie a source's name to a claim: NAME=CLAIM_ID, e.g. eval_accuracy=top1 "
+        "(repeatable; a name may feed several claims).",
+    ),
+    select: str | None = typer.Option(
+        None,
+        "--select",
+        help="Which point of a run's curve: last, best (by the claim's direction), epoch=N or "
+        "step=N [default: last].",
+        show_default=False,
     ),
     rows: bool = typer.Option(
         False, "--rows", help="One run per JSON item, JSON Lines line or CSV row."
+    ),
+    tracking_uri: str | None = typer.Option(
+        None,
+        "--tracking-uri",
+        help="MLflow: a server (http://...) or a file store; $MLFLOW_TRACKING_URI.",
+        envvar="MLFLOW_TRACKING_URI",
+        show_envvar=False,
+    ),
+    experiment: str | None = typer.Option(
+        None, "--experiment", help="MLflow: the experiment's name or id [default: all]."
     ),
     seed: int | None = typer.Option(None, "--seed", help="The run's random seed."),
     params: list[str] | None = PARAMS,
@@ -78,10 +121,16 @@ def log(
     kind: str = KIND,
     deviation: list[str] | None = DEVIATION,
     group: str | None = GROUP,
-    unit: str | None = typer.Option(
-        None,
-        "--unit",
-        help="The unit of the value(s): fraction or % (converted to the claim's unit).",
+    unit: str | None = UNIT,
+    commit: str | None = typer.Option(
+        None, "--commit", help="A run made elsewhere: the commit it was made with."
+    ),
+    date: str | None = typer.Option(
+        None, "--date", help="A run made elsewhere: when (2024-05-01 or 2024-05-01T14:30, UTC)."
+    ),
+    by: str | None = typer.Option(None, "--by", help="A run made elsewhere: who made it."),
+    source_url: str | None = typer.Option(
+        None, "--source", help="A run made elsewhere: where it is published (a URL)."
     ),
     directory: Path | None = DIRECTORY,
 ) -> None:
@@ -97,24 +146,38 @@ def log(
         deviation=deviation,
         group=group,
         unit=unit,
+        commit=commit,
+        date=date,
+        by=by,
+        source_url=source_url,
     )
-    if from_file is not None:
+    if from_files or tracking_uri or preset == "mlflow":
         if claim_id is not None:
             raise InputError("give either CLAIM_ID VALUE or --from FILE, not both")
-        recorded = recorder.log_file(
+        outcome = recorder.log_file(
             repo,
-            from_file,
+            list(from_files or []),
             fmt=fmt,
             preset=preset,
             pattern=pattern,
             maps=maps,
             rows=rows,
+            select=select,
+            tracking_uri=tracking_uri,
+            experiment=experiment,
             **common,
         )
-    else:
-        if claim_id is None or value is None:
-            raise InputError("give CLAIM_ID VALUE (e.g. starter log top1-acc 76.3) or --from FILE")
-        recorded = recorder.log_value(repo, claim_id, value, **common)
+        for line in outcome.read[:5]:
+            sys.stderr.write(f"starter: read {line}\n")
+        if len(outcome.read) > 5:
+            sys.stderr.write(f"starter: read {len(outcome.read) - 5} more files\n")
+        for line in outcome.notes:
+            sys.stderr.write(f"starter: {line}\n")
+        _report_recorded(outcome)
+        return
+    if claim_id is None or value is None:
+        raise InputError("give CLAIM_ID VALUE (e.g. starter log top1-acc 76.3) or --from FILE")
+    recorded = recorder.log_value(repo, claim_id, value, **common)
     _report_recorded(recorded)
 
 
@@ -130,7 +193,10 @@ def run(
         None, "--pattern", help="Also read metrics from the output: a regex with named groups."
     ),
     preset: str | None = typer.Option(
-        None, "--preset", help="Also read metrics from the output: colon or equals."
+        None,
+        "--preset",
+        help="Also read metrics from the output: colon or equals.",
+        autocompletion=complete.presets,
     ),
     maps: list[str] | None = typer.Option(
         None, "--map", help="Tie a metric name to a claim: NAME=CLAIM_ID (repeatable)."
@@ -139,10 +205,18 @@ def run(
     kind: str = KIND,
     deviation: list[str] | None = DEVIATION,
     group: str | None = GROUP,
+    no_detect: bool = typer.Option(
+        False,
+        "--no-detect",
+        help="Do not look for the outputs of Lightning, the HF Trainer or lm-eval written "
+        "during the run.",
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
-    """Run a training command, collect the metrics it writes to $STARTER_METRICS_FILE, and
-    record one run. Exits with the command's exit code (127 if it does not exist)."""
+    """Run a training command, collect the metrics it writes to $STARTER_METRICS_FILE (or,
+    without it, what Lightning, the Hugging Face Trainer or lm-eval wrote in this folder
+    while it ran), and record one run. Exits with the command's exit code (127 if it does
+    not exist)."""
     from starter.track import runner
 
     repo = open_repo(directory)
@@ -162,8 +236,9 @@ def run(
         kind=kind,
         note=note,
         deviation=deviation,
-        group=group,
         echo=echo,
+        detect=not no_detect,
+        group=group,
     )
     _report_recorded(outcome.recorded, to_stderr=True)
     if outcome.exit_code:

@@ -57,11 +57,13 @@ CLAIM_FIELDS = (
     "central",
     "evidence",
     "confidence",
+    "import_names",
 )
 AGGREGATION_KINDS = ("single", "best", "mean")
 DERIVATIONS = ("mean",)
 DIRECTIONS = ("higher", "lower", "none")
-CONFIDENCES = ("high", "medium", "low")
+# "draft": proposed by `starter claim extract`, not yet reviewed (never judged).
+CONFIDENCES = ("high", "medium", "low", "draft")
 
 # ----------------------------------------------------------------------------- reading
 
@@ -290,6 +292,7 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         central=c.flag("central"),
         evidence=c.text("evidence"),
         confidence=c.choice("confidence", CONFIDENCES),
+        import_names=_names(c, raw.get("import_names")),
     )
 
 
@@ -333,6 +336,16 @@ def _check_references(claims: list[Claim], source: str) -> None:
                 )
             if other.value is None:
                 raise InputError(f"{where}derived.of: {part!r} is qualitative (no number)")
+
+
+def _names(c: _Fields, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        c.fail("import_names", 'expected a list of names, e.g. ["eval_accuracy", "val_acc"]')
+    return tuple(dict.fromkeys(v.strip() for v in value))
 
 
 def _valid_id(text: str) -> bool:

@@ -18,6 +18,7 @@ from starter.errors import NetworkError
 SERVICES: dict[str, tuple[str, str, str]] = {
     # name -> (environment variable, default address, name shown to the user)
     "arxiv": ("STARTER_ARXIV_API", "https://export.arxiv.org/api/query", "arXiv"),
+    "arxiv_eprint": ("STARTER_ARXIV_EPRINT", "https://arxiv.org/e-print", "arXiv's e-prints"),
     "crossref": ("STARTER_CROSSREF_API", "https://api.crossref.org", "Crossref"),
     "doi": ("STARTER_DOI_RESOLVER", "https://doi.org", "the DOI resolver"),
     "semanticscholar": (
@@ -32,6 +33,7 @@ SERVICES: dict[str, tuple[str, str, str]] = {
 # What would help when a service rate-limits us.
 RATE_LIMIT_HINTS = {
     "arxiv": "arXiv allows one request every 3 seconds; wait a minute and retry",
+    "arxiv_eprint": "arXiv allows one request every 3 seconds; wait a minute and retry",
     "crossref": "set STARTER_MAILTO (or `mailto` in the config file) to join Crossref's "
     "polite pool, or wait and retry",
     "doi": "wait a minute and retry",
@@ -124,6 +126,7 @@ class Client:
         self.cache_path = cache_path or cache_dir() / "http-cache.sqlite"
         self.network_requests = 0  # requests that really went out (for callers' reports)
         self._session: Any = None
+        self._plain: Any = None  # uncached, for send()
 
     # -- the session ---------------------------------------------------------------------
 
@@ -167,6 +170,8 @@ class Client:
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
+        if self._plain is not None:
+            self._plain.close()
 
     # -- requests ------------------------------------------------------------------------
 
@@ -245,6 +250,63 @@ class Client:
             )
         return reply
 
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        name: str,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """A request that is never cached (a tracking server's answers change from one call
+        to the next; a POST is no lookup), with the same name, timeouts and retries as get().
+        `name` names the server in errors; a 4xx answer is returned for the caller to read."""
+        import requests
+
+        if self.offline:
+            raise NotCached(f"{name}: --offline forbids talking to {_host(url)}")
+        if self._plain is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = f"starter/{__version__}"
+            adapter = _adapter_class()(self)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._plain = session
+        timeout = (
+            _float_env("STARTER_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+            _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),
+        )
+        try:
+            response = self._plain.request(
+                method, url, json=json, params=params, headers=headers, timeout=timeout
+            )
+        except requests.exceptions.Timeout:
+            raise NetworkError(f"{name} did not answer within {timeout[1]:g} s") from None
+        except requests.exceptions.RequestException as exc:
+            raise NetworkError(
+                f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check the address "
+                "and that the server is running"
+            ) from None
+        content_type = response.headers.get("Content-Type", "")
+        reply = Reply(
+            status=response.status_code,
+            content=response.content,
+            content_type=content_type.split(";")[0].strip().lower(),
+            charset=_charset(content_type),
+            url=response.url,
+            from_cache=False,
+            headers={k: v for k, v in response.headers.items()},
+        )
+        if reply.status == 429:
+            raise RateLimited(f"{name} is rate-limiting requests (429); wait and retry")
+        if reply.status >= 500:
+            raise NetworkError(
+                f"{name} answered {reply.status} (a problem on its side); try again later"
+            )
+        return reply
+
 
 class NotCached(NetworkError):
     """`--offline` and the answer is not in the cache."""
@@ -309,7 +371,7 @@ def _adapter_class() -> type:
             backoff = _float_env("STARTER_HTTP_BACKOFF", 1.0)
             attempt = 0
             while True:
-                if request.url.startswith(base_url("arxiv")):
+                if request.url.startswith((base_url("arxiv"), base_url("arxiv_eprint"))):
                     _arxiv_pace()
                 self.client.network_requests += 1
                 try:

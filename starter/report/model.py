@@ -36,6 +36,8 @@ RUNS_SHOWN = 200
 # Extension and deviating values listed in a claim's notes (all of them are plotted).
 NOTE_VALUES = 50
 VALUE_FIELDS = ("values", "run_ids", "extension_values", "deviating_values")
+# More claims than this without runs are listed on one line instead of a table.
+FOLD = 3
 
 
 # ----------------------------------------------------------------------------- the model
@@ -47,12 +49,14 @@ def build(
     checklist: Sequence[Any],
     *,
     bibtex: str | None = None,
+    reimplementation_bibtex: str | None = None,
     citation_cff: str | None = None,
     notes: Sequence[str] = (),
     generated: datetime | None = None,
 ) -> dict[str, Any]:
     """The report as plain data: what the JSON holds and both templates show."""
     from starter import __version__
+    from starter.report import overview
     from starter.track.digest import RunDigest
 
     claims = list(status.claims)
@@ -83,6 +87,8 @@ def build(
             )
     for row in claim_rows:
         row.pop("_notes", None)
+    for group in groups:
+        _fold(group, by_key)
     details = dict(getattr(status, "details", {}) or {})
     words = {v: VERDICT_WORDS.get(v, v) for v in counts}
     if details and "indicative" in words:
@@ -106,27 +112,45 @@ def build(
     }
     return {
         "schema": SCHEMA,
-        "generated": _generated(generated),
+        "generated": generated_at(generated),
         "starter_version": __version__,
         "paper": _paper(status.paper),
         "headline": headline,
+        "overview": overview.data(
+            claims, VERDICT_ORDER, {row["key"]: row["display"]["verdict"] for row in claim_rows}
+        ),
         "claims": claim_rows,
         "groups": groups,
         "tolerance_events": _tolerance_events(
             status.tolerance_events, history, later_run, first_result
         ),
-        "runs": _runs(runs, digest),
+        "runs": _runs(runs, digest, getattr(history, "commit_url", None)),
         "environment": environment(digest),
         "work": history.to_json(),
         "checklist": [to_plain(item) for item in checklist],
         "bibtex": bibtex,
+        "reimplementation_bibtex": reimplementation_bibtex,
         "citation_cff": citation_cff,
         "problems": list(status.problems),
         "notes": list(notes),
     }
 
 
-def _generated(moment: datetime | None) -> str:
+def _fold(group: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> None:
+    """Many claims without runs take one line, not a table of empty rows."""
+    group["folded"] = None
+    if group["verdicts"] != ["pending"] or len(group["claims"]) <= FOLD:
+        return
+    shown = []
+    for claim_id in group["claims"]:
+        row = by_key[claim_id]
+        unit = row["unit"] or ""
+        value = row["display"]["reported"] + (f" {unit}" if unit and len(unit) <= 12 else "")
+        shown.append(f"{claim_id}{' (central)' if row['central'] else ''}: {value}")
+    group["folded"] = "; ".join(shown)
+
+
+def generated_at(moment: datetime | None) -> str:
     # SOURCE_DATE_EPOCH is the reproducible-builds convention for a fixed "now".
     if moment is None and (epoch := os.environ.get("SOURCE_DATE_EPOCH", "").strip()).isdigit():
         moment = datetime.fromtimestamp(int(epoch), tz=UTC)
@@ -309,11 +333,12 @@ def _duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _run_row(run: Run) -> dict[str, Any]:
+def _run_row(run: Run, commit_url: str | None = None) -> dict[str, Any]:
     row = to_plain(run)
     if isinstance(run.deviation, dict):  # scoped to claims: "acc: CIFAR-10.1"
         row["deviation"] = "; ".join(f"{k}: {v}" for k, v in run.deviation.items())
-    commit = short_sha(run.git.get("commit"))
+    sha = run.git.get("commit")
+    commit = short_sha(sha)
     if run.git.get("dirty"):
         commit += " (dirty)"
     env = run.env or {}
@@ -327,15 +352,16 @@ def _run_row(run: Run) -> dict[str, Any]:
         or "–",
         "status": ("failed" if run.failed else "ok")
         + (f", group: {run.group}" if run.group else ""),
+        "commit_url": commit_url.format(sha=sha) if commit_url and sha else None,
     }
     return row
 
 
-def _runs(shown: list[Run], digest: Any) -> dict[str, Any]:
+def _runs(shown: list[Run], digest: Any, commit_url: str | None = None) -> dict[str, Any]:
     """The rows of the `shown` runs (the most recent ones), and counts over every run."""
-    reproduction = [_run_row(r) for r in shown if r.kind == "reproduction"]
-    extension = [_run_row(r) for r in shown if r.kind == "extension"]
-    checkpoint = [_run_row(r) for r in shown if r.kind == "checkpoint"]
+    reproduction = [_run_row(r, commit_url) for r in shown if r.kind == "reproduction"]
+    extension = [_run_row(r, commit_url) for r in shown if r.kind == "extension"]
+    checkpoint = [_run_row(r, commit_url) for r in shown if r.kind == "checkpoint"]
     out: dict[str, Any] = {
         "total": digest.total,
         "reproduction": reproduction,

@@ -68,6 +68,7 @@ def run_record(
     source: dict[str, Any] | None = None,
     command: str | None = None,
     duration: float | None = None,
+    logged_at: dict[str, Any] | None = None,
     git: dict[str, Any] | None = None,
     env: dict[str, Any] | None = None,
     starter_version: str | None = None,
@@ -81,8 +82,11 @@ def run_record(
     tool's files; `source` names the tool and the run's id there, which makes importing
     again idempotent) or "recorded" (typed in, with provenance given by hand). `group`
     keeps independent reproductions of a claim apart. `deviation` is a text for every claim
-    of the run or {claim: text}. `trial` (see trial_key) lets status count a repeated trial
-    once without decoding the provenance."""
+    of the run or {claim: text}. `trial` (see trials.trial_key) lets status count a repeated
+    trial once without decoding the provenance. For a run made elsewhere (imported or
+    recorded), `time`, `git` and `env` are the run's own, and `logged_at` says when and
+    from which commit of this repository starter wrote the record ({time, commit, branch,
+    dirty, host})."""
     for name, value in metrics.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
@@ -106,7 +110,7 @@ def run_record(
         from starter.track.trials import source_key
 
         own = source_key(source) or run_id
-    return {
+    record = {
         "schema": LOG_SCHEMA,
         "type": "run",
         "id": run_id,
@@ -128,6 +132,11 @@ def run_record(
         "env": env or {},
         "starter_version": starter_version,
     }
+    if logged_at is not None:  # between "duration" and "git", only where it says something
+        record = {k: v for k, v in record.items() if k not in ("git", "env", "starter_version")}
+        record.update(logged_at=logged_at, git=git or {}, env=env or {})
+        record["starter_version"] = starter_version
+    return record
 
 
 def tolerance_record(claim_id: str, value: float, origin: str, time: str | None = None) -> dict:
@@ -151,27 +160,38 @@ def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
     O_APPEND plus a single write() keeps each record whole. A torn last line left by a
     crash gets a newline first, so the new record starts on a line of its own.
     """
-    data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
-    if not data:
+    records = list(records)
+    if not records:
         return
+    fd, path = _open(root)
+    try:
+        with _locked(fd, path):
+            _write_locked(fd, records)
+    finally:
+        os.close(fd)
+
+
+def _open(root: Path) -> tuple[int, Path]:
     path = log_path(root)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+        return os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666), path
     except OSError as exc:
         raise SetupError(f"cannot write the results log {path}: {exc.strerror}") from None
-    try:
-        with _locked(fd, path):
-            size = os.fstat(fd).st_size
-            payload = data.encode("utf-8")
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                payload = b"\n" + payload
-            written = os.write(fd, payload)
-            while written < len(payload):  # only on full disks and the like
-                written += os.write(fd, payload[written:])
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+
+
+def _write_locked(fd: int, records: list[dict[str, Any]]) -> None:
+    data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
+    if not data:
+        return
+    size = os.fstat(fd).st_size
+    payload = data.encode("utf-8")
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        payload = b"\n" + payload
+    written = os.write(fd, payload)
+    while written < len(payload):  # only on full disks and the like
+        written += os.write(fd, payload[written:])
+    os.fsync(fd)
 
 
 class _locked:
@@ -382,63 +402,14 @@ def _check_run(record: dict[str, Any]) -> str | None:
 
 
 def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
-    """A Run from a checked "run" record."""
-    from starter.track.values import Run
+    """A Run from a checked "run" record (track/runs.py)."""
+    from starter.track.runs import run_from_record as read
 
-    def text(name: str) -> str | None:
-        value = record.get(name)
-        return value if isinstance(value, str) else None
-
-    seed = record.get("seed")
-    kind = record.get("kind")
-    deviation = record.get("deviation")
-    if isinstance(deviation, dict):
-        deviation = {str(k): str(v) for k, v in deviation.items()} or None
-    elif not isinstance(deviation, str) or not deviation:
-        deviation = None
-    duration = record.get("duration")
-    source = record.get("source")
-    origin = record.get("origin")
-    params = record.get("params")
-    git = record.get("git")
-    env = record.get("env")
-    return Run(
-        id=text("id") or f"line-{line}",
-        time=text("time") or "",
-        metrics=record["metrics"],
-        kind=kind if kind in RUN_KINDS else "reproduction",  # type: ignore[arg-type]
-        failed=record.get("failed") is True,
-        seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
-        params={str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else {},
-        note=text("note"),
-        deviation=deviation,
-        group=text("group"),
-        origin=origin if origin in ORIGINS else "captured",
-        source=source if isinstance(source, dict) else None,
-        command=text("command"),
-        duration=float(duration) if isinstance(duration, int | float) else None,
-        git=git if isinstance(git, dict) else {},
-        env=env if isinstance(env, dict) else {},
-        starter_version=text("starter_version"),
-        line=line,
-    )
+    return read(record, line)
 
 
 def read_runs(root: Path) -> tuple[list[Run], list[Problem]]:
-    """Every run in the log, each once (a line repeating a run id or an imported source run
-    is left out, as status does); small logs and tests: status streams instead."""
-    from starter.track.trials import source_key
+    """Every run in the log, each once (track/runs.py)."""
+    from starter.track.runs import read_runs as read
 
-    problems: list[Problem] = []
-    runs: list[Run] = []
-    seen: set[tuple[str, Any]] = set()
-    for number, record in read_records(log_path(root), problems):
-        if record["type"] != "run":
-            continue
-        keys = {("id", record.get("id")), ("source", source_key(record.get("source")))}
-        keys = {key for key in keys if isinstance(key[1], str)}
-        if keys & seen:
-            continue
-        seen |= keys
-        runs.append(run_from_record(record, number))
-    return runs, problems
+    return read(root)
