@@ -2,10 +2,10 @@
 and source runs already read (a union merge, a cherry-pick or a repeated import copies
 lines), and per claim the trials seen, which also tells where one seed gave different values.
 
-Memory: a reader keeps every run id it has read (about 90 bytes a run: the id's text and
-its slot in a set) and, per claim, the first value of each seed and parameters (about
-180 bytes a trial); a million runs cost about 270 MB, spread over the processes that read
-the log (bench/scale.py measures it)."""
+Memory: while it reads, a reader keeps every run id (about 90 bytes a run: the id's text
+and its slot in a set) and, per claim, the first value of each seed and parameters (about
+100 bytes a trial, less when most runs share one commit and environment): over 1,000,000
+runs read by two processes, about 140 MiB at the peak of each (bench/scale.py)."""
 
 from __future__ import annotations
 
