@@ -4,14 +4,18 @@ and written atomically, so concurrent edits never lose one another."""
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starter.errors import ConflictError, InputError, NotFoundError
 from starter.models import Claim, Paper, derive_claim_id, number_problem, shorten
 from starter.papers.card import parse_card
 from starter.papers.card_write import render_claim
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def card_lock(path: Path) -> Any:
@@ -20,6 +24,17 @@ def card_lock(path: Path) -> Any:
     from starter.fsutil import folder_lock
 
     return folder_lock(Path(path).parent)
+
+
+def _under_lock(edit: F) -> F:
+    """An edit `edit(path, ...)` made under card_lock(path), reading the card under it."""
+
+    @functools.wraps(edit)
+    def locked(path: Path, *args: Any, **kwargs: Any) -> Any:
+        with card_lock(path):
+            return edit(path, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
 
 
 def _load(path: Path) -> tuple[Paper, Any]:
@@ -68,54 +83,42 @@ def unique_id(paper: Paper, claim: Claim) -> str:
 
 def add_claim(path: Path, claim: Claim) -> Claim:
     """Append `claim` as a new [[claims]] table (an empty id is derived); returns it as stored."""
-    from dataclasses import replace
-
-    import tomlkit
-
-    with card_lock(path):
-        paper, doc = _load(path)
-        claim = replace(claim, id=unique_id(paper, claim))
-        table = tomlkit.parse(render_claim(claim))["claims"][0]
-        table.trivia.indent = "\n"  # a blank line before the new [[claims]], as render_card does
-        if "claims" in doc:
-            doc["claims"].append(table)
-        else:
-            aot = tomlkit.aot()
-            aot.append(table)
-            doc.append("claims", aot)
-        stored = _save(path, doc).claim(claim.id)
-    assert stored is not None
-    return stored
+    return add_claims(path, [claim])[0]
 
 
+@_under_lock
 def add_claims(path: Path, claims: list[Claim]) -> list[Claim]:
-    """Append several claims in one write (ids made unique); returns them as stored."""
+    """Append claims in one write (claims linked to each other are valid only together);
+    empty ids are derived. Returns them as stored."""
     from dataclasses import replace
 
     import tomlkit
 
     paper, doc = _load(path)
-    stored_ids = []
+    added = []
     for claim in claims:
         claim = replace(claim, id=unique_id(paper, claim))
         paper = replace(paper, claims=(*paper.claims, claim))
+        added.append(claim)
         table = tomlkit.parse(render_claim(claim))["claims"][0]
-        table.trivia.indent = "\n"
+        table.trivia.indent = "\n"  # a blank line before each new [[claims]], as render_card
         if "claims" in doc:
             doc["claims"].append(table)
         else:
             aot = tomlkit.aot()
             aot.append(table)
             doc.append("claims", aot)
-        stored_ids.append(claim.id)
     saved = _save(path, doc)
-    return [c for c in saved.claims if c.id in stored_ids]
+    stored = [saved.claim(claim.id) for claim in added]
+    assert all(s is not None for s in stored)
+    return stored  # type: ignore[return-value]
 
 
 # What `starter claim review` may change in a draft before accepting it.
 REVIEW_FIELDS = ("metric", "value", "unit", "direction", "setting", "dataset", "split", "source")
 
 
+@_under_lock
 def accept_claim(path: Path, claim_id: str, changes: dict[str, str] | None = None) -> Claim:
     """Take away a draft claim's draft mark, first applying `changes` (text as typed:
     value "76.2" or "95%", direction "higher", "lower" or "none")."""
@@ -164,6 +167,7 @@ def _claim_table(doc: Any, paper: Paper, claim_id: str) -> tuple[int, Any]:
     return index, doc["claims"][index]
 
 
+@_under_lock
 def set_tolerance(path: Path, claim_id: str, value: float, origin: str) -> Claim:
     """Set a claim's tolerance and its origin (both required: a number without a reason is
     not a tolerance anyone can check)."""
@@ -173,27 +177,33 @@ def set_tolerance(path: Path, claim_id: str, value: float, origin: str) -> Claim
         raise InputError(f"tolerance {value:g} is {problem}")
     if not origin or not origin.strip():
         raise InputError('say where the tolerance comes from: --origin "2 binomial SE on 10,000"')
-    with card_lock(path):
-        paper, doc = _load(path)
-        _, table = _claim_table(doc, paper, claim_id)
-        if paper.claim(claim_id).is_qualitative:  # type: ignore[union-attr]
-            raise InputError(
-                f"claim {claim_id!r} has no value, so a tolerance means nothing for it"
-            )
-        table["tolerance"] = float(value)
-        table["tolerance_origin"] = origin.strip()
-        stored = _save(path, doc).claim(claim_id)
+    paper, doc = _load(path)
+    _, table = _claim_table(doc, paper, claim_id)
+    if paper.claim(claim_id).is_qualitative:  # type: ignore[union-attr]
+        raise InputError(f"claim {claim_id!r} has no value, so a tolerance means nothing for it")
+    table["tolerance"] = float(value)
+    table["tolerance_origin"] = origin.strip()
+    stored = _save(path, doc).claim(claim_id)
     assert stored is not None
     return stored
 
 
+@_under_lock
 def remove_claim(path: Path, claim_id: str) -> Claim:
-    """Remove a claim's table; its logged runs stay in the results log."""
-    with card_lock(path):
-        paper, doc = _load(path)
-        index, _ = _claim_table(doc, paper, claim_id)
-        del doc["claims"][index]
-        if len(doc["claims"]) == 0:
-            del doc["claims"]
-        _save(path, doc)
+    """Remove a claim's table; its logged runs stay in the results log. A claim another one
+    is linked to or derived from stays until that one is removed."""
+    paper, doc = _load(path)
+    index, _ = _claim_table(doc, paper, claim_id)
+    for other in paper.claims:
+        parts = other.derived.parts if other.derived else ()
+        if other.id != claim_id and (other.linked == claim_id or claim_id in parts):
+            how = "linked to it" if other.linked == claim_id else "derived from it"
+            raise ConflictError(
+                f"claim {other.id!r} is {how}; remove {other.id} first "
+                f"(starter claim remove {other.id})"
+            )
+    del doc["claims"][index]
+    if len(doc["claims"]) == 0:
+        del doc["claims"]
+    _save(path, doc)
     return paper.claims[index]

@@ -14,7 +14,15 @@ from typing import Any, NamedTuple
 
 from starter.errors import InputError, SetupError, StarterError
 from starter.models import number_problem, shorten
-from starter.track.recorder import Recorded, Repo, check_kind, parse_params, record_runs
+from starter.track.recorder import (
+    Recorded,
+    Repo,
+    check_group,
+    check_kind,
+    parse_deviation,
+    parse_params,
+    record_runs,
+)
 
 COMMAND_NOT_FOUND = 127  # what a shell returns for a command it cannot find
 
@@ -84,7 +92,7 @@ def run_command(
     maps: list[str] | None = None,
     kind: str = "reproduction",
     note: str | None = None,
-    deviation: str | None = None,
+    deviation: list[str] | str | None = None,
     echo: Callable[[str], None] | None = None,
     detect: bool = True,
     group: str | None = None,
@@ -103,7 +111,9 @@ def run_command(
     if not argv:
         raise InputError("give the command to run after --, e.g. starter run -- python train.py")
     check_kind(kind)
+    check_group(group)
     param_values = parse_params(params)
+    declared = parse_deviation(deviation, repo.paper)
     mapping = names.parse_map(maps)
     if shutil.which(argv[0]) is None and not Path(argv[0]).is_file():
         raise CommandNotFound(f"command not found: {argv[0]}; nothing was run or recorded")
@@ -203,7 +213,11 @@ def run_command(
             f"the command failed (exit code {code}): the run is recorded as failed and "
             "none of its metrics count"
         )
-    elif not metrics:
+    else:
+        from starter.track.units import scale_warnings
+
+        warnings.extend(scale_warnings(metrics, repo.paper))
+    if not failed and not metrics:
         warnings.append(
             "the command reported no metrics: write a JSON object to $STARTER_METRICS_FILE "
             "(or use --pattern), or let a framework write its outputs in this folder "
@@ -219,7 +233,7 @@ def run_command(
             kind=kind,
             params=param_values,
             note=note,
-            deviation=deviation,
+            deviation=declared,
             command=shlex.join(argv),
             duration=duration,
             warnings=warnings,
@@ -228,10 +242,21 @@ def run_command(
             interrupted=interrupted,
         )
     except (StarterError, OSError) as exc:
-        raise _kept(exc, repo, metrics, seed, failed, param_values, note, kind, deviation) from None
+        later = _Later(param_values, note, kind, deviation, group)
+        raise _kept(exc, repo, metrics, seed, failed, later) from None
     return RunOutcome(
         exit_code=safeguard.exit_code(code, forwarding.caught), recorded=recorded, metrics=metrics
     )
+
+
+class _Later(NamedTuple):
+    """What `starter log --from` needs besides the file to record a kept run as it was."""
+
+    params: dict[str, str]
+    note: str | None
+    kind: str
+    deviation: list[str] | str | None
+    group: str | None
 
 
 def _kept(
@@ -240,10 +265,7 @@ def _kept(
     metrics: dict[str, float],
     seed: int | None,
     failed: bool,
-    params: dict[str, str],
-    note: str | None,
-    kind: str,
-    deviation: str | None,
+    later_args: _Later,
 ) -> StarterError:
     """The error of a run that finished but could not be recorded, with its metrics printed
     and kept in a recovery file that `starter log --from` records later."""
@@ -270,13 +292,16 @@ def _kept(
     command = ["starter", "log", "--from", str(kept)]
     if Path.cwd().resolve() != repo.root.resolve():
         command += ["-C", str(repo.root)]
-    for key, value in params.items():
+    for key, value in later_args.params.items():
         command += ["--param", f"{key}={value}"]
-    for flag, text in (("--note", note), ("--deviation", deviation)):
-        if text:
-            command += [flag, text]
-    if kind != "reproduction":
-        command += ["--kind", kind]
+    deviations = later_args.deviation
+    for text in [deviations] if isinstance(deviations, str) else deviations or []:
+        command += ["--deviation", text]
+    for flag, given in (("--note", later_args.note), ("--group", later_args.group)):
+        if given:
+            command += [flag, given]
+    if later_args.kind != "reproduction":
+        command += ["--kind", later_args.kind]
     later = (
         "the run failed, so they would not count"
         if failed

@@ -124,7 +124,10 @@ def test_run_with_a_400_digit_metric_is_one_line(cli, repo: Path) -> None:
 
 
 def line(metrics: str, **extra: str) -> str:
-    head = '{"schema": 1, "type": "run", "id": "x", "time": "2026-01-01T00:00:00.000Z", '
+    import os
+
+    run_id = os.urandom(4).hex()  # runs are counted once by id (track/runs.py)
+    head = f'{{"schema": 1, "type": "run", "id": "{run_id}", "time": "2026-01-01T00:00:00.000Z", '
     head += f'"kind": "reproduction", "failed": false, "deviation": null, "metrics": {metrics}'
     tail = "".join(f', "{k}": {v}' for k, v in extra.items())
     return head + ', "seed": 1' + tail + ', "starter_version": "0.1.0"}\n'
