@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from starter.errors import InputError, StarterError
 from starter.track.recorder import Recorded, Repo, check_kind, parse_params, record_runs
@@ -80,8 +81,10 @@ def run_command(
     note: str | None = None,
     deviation: str | None = None,
     echo: Callable[[str], None] | None = None,
+    append: bool = True,
 ) -> RunOutcome:
-    """Run `argv` with live output, collect its metrics, and record one run.
+    """Run `argv` with live output, collect its metrics, and record one run (append=False:
+    see run_for_record).
 
     Without a pattern the command inherits the terminal (progress bars keep working);
     with --pattern/--preset its output is read line by line, echoed and matched.
@@ -180,5 +183,14 @@ def run_command(
         command=shlex.join(argv),
         duration=duration,
         warnings=warnings,
+        append=append,
     )
     return RunOutcome(exit_code=code, recorded=recorded, metrics=metrics)
+
+
+def run_for_record(repo: Repo, argv: list[str], **options: Any) -> RunOutcome:
+    """Run exactly as `starter run` does (same metrics, provenance and STARTER_SEED) but
+    hand the record back instead of appending it: a sweep's runs come back from other
+    machines through their engine and are appended on the machine that submitted them,
+    never through a lock on a shared file system."""
+    return run_command(repo, argv, append=False, **options)
