@@ -58,7 +58,11 @@ def _details(c: Any) -> list[str]:
     """What a verdict needs said beyond its name: suggestions, notes, runs to settle."""
     lines = []
     if c.verdict == "inconclusive" and c.runs_to_settle:
-        lines.append(f"about {c.runs_to_settle} runs would likely settle it")
+        line = f"about {c.runs_to_settle} runs would likely settle it"
+        if c.settle_command:
+            more = max(c.runs_to_settle - c.n, 1)
+            line += f" ({more} more): {c.settle_command}"
+        lines.append(line)
     if c.suggested_tolerance:
         s = c.suggested_tolerance
         if s.get("value") is not None:

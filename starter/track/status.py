@@ -83,7 +83,8 @@ def compute(
             notes = tuple(n for n in status.notes if not n.startswith("biased comparison"))
             note = f"compared with the paper's mean ({compared.id}), not its best of n"
             status = replace(status, id=claim.id, notes=(*notes, note))
-        statuses.append(_with_log(status, claim, tally, events, keep_runs or recent is not None))
+        status = _with_log(status, claim, tally, events, keep_runs or recent is not None)
+        statuses.append(_with_settle_command(root, status))
     counts: dict[str, int] = {}
     for verdict in VERDICT_ORDER:
         number = sum(1 for s in statuses if s.verdict == verdict)
@@ -103,6 +104,16 @@ def compute(
         failed_runs=failed,
         digest=read.digest,
     )
+
+
+def _with_settle_command(root: Path, status: ClaimStatus) -> ClaimStatus:
+    """An inconclusive claim gets the `starter sweep` that would make its missing runs."""
+    if status.verdict != "inconclusive" or not status.runs_to_settle:
+        return status
+    from starter.track.sweep.suggest import settle_command
+
+    more = max(status.runs_to_settle - status.n, 1)
+    return replace(status, settle_command=settle_command(root, status.id, more))
 
 
 def _mean_instead_of_best(claim: Claim, paper: Paper) -> Claim | None:
@@ -199,6 +210,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
         "notes": list(status.notes),
         "suggested_tolerance": status.suggested_tolerance,
         "runs_to_settle": status.runs_to_settle,
+        "settle_command": status.settle_command,
         "central": status.central,
         "gap": status.gap,
         "extension_runs": len(status.extension_values),

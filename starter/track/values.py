@@ -68,7 +68,8 @@ class ClaimStatus:
     detail: Literal["consistent", "better", "worse"] | None = None
     notes: tuple[str, ...] = ()
     suggested_tolerance: dict[str, Any] | None = None  # {value, origin}
-    runs_to_settle: int | None = None
+    runs_to_settle: int | None = None  # in all, the runs made so far included
+    settle_command: str | None = None  # the `starter sweep` that would make the runs missing
     # Beyond `status --json`'s documented fields, for the report:
     central: bool = False
     source: str | None = None
