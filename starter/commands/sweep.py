@@ -196,7 +196,8 @@ def _finish(report: Any, as_json: bool) -> None:
 def _counts_line(report: Any) -> str:
     sweep = report.sweep
     counts = ", ".join(f"{n} {state}" for state, n in report.counts.items())
-    return f"sweep {sweep.id} ({sweep.executor}): {len(sweep.runs)} runs: {counts}"
+    runs = f"{len(sweep.runs)} run{'s' if len(sweep.runs) != 1 else ''}"
+    return f"sweep {sweep.id} ({sweep.executor}): {runs}: {counts}"
 
 
 def _show(report: Any, as_json: bool, table: bool = True) -> None:
@@ -239,7 +240,8 @@ def _show(report: Any, as_json: bool, table: bool = True) -> None:
         console().print(grid)
     typer.echo(_counts_line(report))
     if report.recorded:
-        typer.echo(f"recorded {len(report.recorded)} runs in results/runs.jsonl")
+        count = len(report.recorded)
+        typer.echo(f"recorded {count} run{'s' if count != 1 else ''} in results/runs.jsonl")
     if report.open:
         typer.echo(
             "runs are still queued or running: starter sweep --status records them as they end"

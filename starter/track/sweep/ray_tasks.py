@@ -45,7 +45,7 @@ def run_all(
     root: Path,
     tasks: list[tuple[int, dict[str, Any]]],
     knobs: dict[str, Any],
-    on_submitted: Callable[[int, str], None],
+    on_submitted: Callable[[list[tuple[int, str | None]]], None],
     on_result: Callable[[int, Outcome], None],
 ) -> None:
     """Run (number, task) pairs as Ray tasks, calling on_result as each finishes.
@@ -77,11 +77,8 @@ def run_all(
             num_gpus=knobs.get("gpus_per_task", 0),
             max_retries=0,  # a run is run once; --resume is the user's decision
         )(execute)
-        refs = {}
-        for number, task in tasks:
-            ref = remote.remote({**task, "capture": True})
-            refs[ref] = number
-            on_submitted(number, ref.task_id().hex())
+        refs = {remote.remote({**task, "capture": True}): number for number, task in tasks}
+        on_submitted([(number, ref.task_id().hex()) for ref, number in refs.items()])
         pending = list(refs)
         try:
             while pending:

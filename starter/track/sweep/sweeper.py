@@ -205,14 +205,17 @@ def _dispatch(
             if progress is not None:
                 progress(Event("recorded", item.run, item.record, saved))
 
-    def on_submitted(number: int, job: str) -> None:
+    def on_submitted(jobs: list[tuple[int, str | None]]) -> None:
+        given = dict(jobs)
         with state.locked(root, sweep.id):
             saved = state.load(root, sweep.id)
-            run = next(r for r in saved.runs if r.number == number)
-            run.state, run.job = SUBMITTED, job
+            for run in saved.runs:
+                if run.number in given:
+                    run.state, run.job = SUBMITTED, given[run.number]
             state.save(root, saved)
-        if progress is not None:
-            progress(Event("submitted", run, None, saved))
+        for run in saved.runs:
+            if run.number in given and progress is not None:
+                progress(Event("submitted", run, None, saved))
 
     if sweep.executor == "slurm":
         _submit_slurm(root, sweep, runs, on_submitted)
@@ -225,7 +228,7 @@ def _dispatch(
         if sweep.executor == "local":
             from starter.track.sweep import local_pool
 
-            _mark_submitted(root, sweep.id, [run.number for run in runs])
+            on_submitted([(run.number, None) for run in runs])
             local_pool.run_all(tasks, sweep.engine.get("jobs"), on_result)
         else:
             from starter.track.sweep import ray_tasks
@@ -241,15 +244,6 @@ def _dispatch(
         ) from None
     _own(root, sweep.id, False)
     return status(root, sweep.id, recorded)
-
-
-def _mark_submitted(root: Path, sweep_id: str, numbers: list[int]) -> None:
-    with state.locked(root, sweep_id):
-        saved = state.load(root, sweep_id)
-        for run in saved.runs:
-            if run.number in numbers:
-                run.state = SUBMITTED
-        state.save(root, saved)
 
 
 def _log_for(root: Path, sweep: Sweep, run: RunState) -> Path | None:
@@ -269,14 +263,16 @@ def _slurm_folder(root: Path, sweep: Sweep) -> Path:
 
 
 def _submit_slurm(
-    root: Path, sweep: Sweep, runs: list[RunState], on_submitted: Callable[[int, str], None]
+    root: Path,
+    sweep: Sweep,
+    runs: list[RunState],
+    on_submitted: Callable[[list[tuple[int, str | None]]], None],
 ) -> None:
     from starter.track.sweep import slurm_jobs
 
     ex = slurm_jobs.executor(_slurm_folder(root, sweep), sweep.engine, f"starter-{sweep.id}")
     job_ids = slurm_jobs.submit(ex, [_task(root, sweep, run, None) for run in runs])
-    for run, job in zip(runs, job_ids, strict=True):
-        on_submitted(run.number, job)
+    on_submitted([(run.number, job) for run, job in zip(runs, job_ids, strict=True)])
 
 
 def _look_slurm(root: Path, sweep: Sweep, recorded: list[Recorded]) -> dict[int, str]:

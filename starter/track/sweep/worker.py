@@ -109,7 +109,8 @@ def _output_to(path: str | None) -> Iterator[None]:
 @contextmanager
 def _inside(folder: Path) -> Iterator[None]:
     before = os.getcwd()
-    os.chdir(folder if folder.is_dir() else folder.parent)
+    if folder.is_dir():  # else (a copy without that subfolder) where the engine started us
+        os.chdir(folder)
     try:
         yield
     finally:
