@@ -103,7 +103,7 @@ def test_the_pool_runs_as_many_at_once_as_jobs(repo: Path, monkeypatch) -> None:
     monkeypatch.chdir(repo)
     script = repo / "stamp.py"
     script.write_text(
-        "import json, os, time\nstart = time.time(); time.sleep(0.3)\n"
+        "import json, os, time\nstart = time.time(); time.sleep(0.5)\n"
         "json.dump({'acc': 70, 'start': start, 'end': time.time()}, "
         "open(os.environ['STARTER_METRICS_FILE'], 'w'))\n",
         encoding="utf-8",

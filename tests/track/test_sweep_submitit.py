@@ -85,8 +85,14 @@ def test_jobs_are_submitted_and_recorded_as_they_end_even_cancelled_ones(
     by_seed = {r.seed: r for r in report.sweep.runs}
     assert (by_seed[1].state, by_seed[2].state) == ("done", "failed")
     assert report.live == {3: "running"}
-    # two `--status` at once while nothing new ended, then after seed 3 is cancelled
-    os.kill(int(by_seed[3].job or 0), signal.SIGINT)  # submitit's own cancel of a local job
+    # cancel seed 3 once its command runs (submitit's own cancel of a local job), then look
+    # twice at once
+    out = state.work_dir(repo, report.sweep.id) / "submitit" / f"{by_seed[3].job}_0_log.out"
+    deadline = time.time() + 30
+    while "training seed 3" not in (out.read_text() if out.exists() else ""):
+        assert time.time() < deadline, "seed 3 never started"
+        time.sleep(0.1)
+    os.kill(int(by_seed[3].job or 0), signal.SIGINT)
     looks = [
         subprocess.Popen([sys.executable, "-m", "starter", "sweep", "--status"], cwd=repo,
                          stdout=subprocess.PIPE, text=True)
