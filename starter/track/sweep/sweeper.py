@@ -235,14 +235,14 @@ def _dispatch(
 
             ray_tasks.run_all(root, tasks, sweep.engine, on_submitted, on_result)
     except KeyboardInterrupt:
-        _own(root, sweep.id, False)
         saved = state.load(root, sweep.id)
         done = sum(1 for r in saved.runs if r.state in RECORDED)
         raise SweepInterrupted(
             f"interrupted: {done} of {len(saved.runs)} runs recorded; "
             f"starter sweep --resume --sweep {sweep.id} runs the rest"
         ) from None
-    _own(root, sweep.id, False)
+    finally:
+        _own(root, sweep.id, False)
     return status(root, sweep.id, recorded)
 
 
