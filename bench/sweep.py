@@ -105,6 +105,16 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
 
 
+def load() -> str:
+    """The load average: with other work on the machine the sweep's two workers do not get
+    two cores, and its wall-time ratio says more about the neighbours than about starter."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.1f} (1 min), {five:.1f} (5 min)"
+
+
 def write(section: str) -> None:
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     block = f"{BEGIN}\n{section}{END}\n"
@@ -139,6 +149,7 @@ def main() -> int:
             "Each round runs the 8 seeds three ways in the same repository: `starter run` "
             "once per seed, one `starter sweep`, and the bare command alone (the floor).\n",
         ]
+        parts.append(f"Load average before: {load()}.\n")
         ok = True
         for work_ms in (int(w) for w in args.work_ms.split(",")):
             timings, notes = scenario(work, env, repo, work_ms, args.jobs, args.runs, args.warmup)
@@ -147,6 +158,7 @@ def main() -> int:
             ok = ok and timings.ok()
             if statistics.median(timings.ratios(labels[1], labels[0])) > TARGET:
                 ok = False
+        parts.append(f"Load average after: {load()}.\n")
     section = "\n".join(parts)
     print(section)
     if args.write:
