@@ -78,9 +78,9 @@ def test_jobs_are_submitted_and_recorded_as_they_end_even_cancelled_ones(
         open_repo(repo),
         sweeper.Request(argv=[sys.executable, "train.py"], seeds="1..3", executor="slurm"),
     )
-    # returns after submission: nothing recorded yet, every run has its job id
-    assert all(r.state == state.SUBMITTED and r.job for r in report.sweep.runs)
-    assert report.open
+    # returns after submission (seed 3 holds), every run with its job id
+    assert all(r.state != state.PLANNED and r.job for r in report.sweep.runs)
+    assert report.open and report.live[3] in ("queued", "running")
     report = settle(repo, report.sweep.id, 2)
     by_seed = {r.seed: r for r in report.sweep.runs}
     assert (by_seed[1].state, by_seed[2].state) == ("done", "failed")

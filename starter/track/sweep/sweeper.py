@@ -133,11 +133,12 @@ def start(repo: Repo, request: Request, progress: Progress | None = None) -> Swe
 def _run_options(options: dict[str, Any]) -> dict[str, Any]:
     """`starter run`'s other options, checked here so that bad input fails before any run."""
     from starter.track import importers
+    from starter.track.importers import names
     from starter.track.recorder import check_kind
 
     given = {k: v for k, v in options.items() if v not in (None, [])}
     check_kind(given.get("kind", "reproduction"))
-    importers.parse_map(given.get("maps") or [])
+    names.parse_map(given.get("maps") or [])
     if given.get("pattern") or given.get("preset"):
         importers.regexes_for(given.get("preset"), given.get("pattern"))
     return given
