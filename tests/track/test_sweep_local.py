@@ -19,7 +19,7 @@ from starter.models import Claim, Paper
 from starter.papers.card_write import write_card
 from starter.track.recorder import open_repo
 from starter.track.results import log_path
-from starter.track.sweep import state, sweeper
+from starter.track.sweep import collect, state, sweeper
 
 ACC = Claim(id="acc", metric="accuracy", value=70.0, direction="higher")
 
@@ -210,3 +210,20 @@ def test_a_missing_engine_says_which_extra_to_install(cli, repo: Path, monkeypat
     result = cli("sweep", "--executor", "slurm", "--seeds", "1", "--", "python", "t.py", cwd=repo)
     assert result.exit_code == 6
     assert "pip install 'starter[slurm]'" in result.stderr
+
+
+def test_runs_sharing_a_folder_at_once_do_not_read_what_a_framework_wrote(
+    repo: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(repo)
+    (repo / "quiet.py").write_text("print('no metrics')\n", encoding="utf-8")
+    report = sweeper.start(
+        open_repo(repo), sweeper.Request(argv=[sys.executable, "quiet.py"], seeds="1,2", jobs=2)
+    )
+    assert state.runs_overlap(report.sweep)
+    assert all(collect.NOT_DETECTED in item.warnings for item in report.recorded)
+    one_at_a_time = sweeper.start(
+        open_repo(repo), sweeper.Request(argv=[sys.executable, "quiet.py"], seeds="3,4", jobs=1)
+    )
+    assert not state.runs_overlap(one_at_a_time.sweep)
+    assert all(collect.NOT_DETECTED not in item.warnings for item in one_at_a_time.recorded)

@@ -12,6 +12,12 @@ from typing import Any, NamedTuple
 
 from starter.track.sweep.state import DONE, FAILED, RECORDED, RunState, Sweep
 
+NOT_DETECTED = (
+    "a sweep whose runs share a folder at the same time does not read what a framework "
+    "wrote there (it could be another run's): write $STARTER_METRICS_FILE, use --pattern, "
+    "or run them one at a time with --jobs 1"
+)
+
 
 class Outcome(NamedTuple):
     """What came back for one run: the worker's result, or the engine's word on why none did."""
@@ -50,6 +56,7 @@ def record_for(sweep: Sweep, run: RunState, outcome: Outcome) -> dict[str, Any]:
             note=options.get("note"),
             deviation=options.get("deviation"),
             command=shlex.join(run.argv),
+            group=sweep.group,
             git=sweep.git,
             run_id=run.run_id,
         )
@@ -64,8 +71,6 @@ def record_for(sweep: Sweep, run: RunState, outcome: Outcome) -> dict[str, Any]:
             info["outcome"] = f"exit {result.get('exit_code')}"
     if result.get("host") and not record.get("env"):
         record["env"] = {"host": result["host"]}
-    if sweep.group:
-        record["group"] = sweep.group
     if record.get("failed"):
         log_tail = result.get("tail") or outcome.tail
         if log_tail:
@@ -138,8 +143,10 @@ def record_outcomes(
                 run.state = FAILED if present[run.run_id] else DONE
                 continue
             record = record_for(sweep, run, outcome)
-            warnings = (outcome.result or {}).get("warnings") or []
-            new.append(Recorded(run, record, [str(w) for w in warnings]))
+            warnings = [str(w) for w in (outcome.result or {}).get("warnings") or []]
+            if not record["metrics"] and not record["failed"] and state.runs_overlap(sweep):
+                warnings.append(NOT_DETECTED)
+            new.append(Recorded(run, record, warnings))
             run.state = FAILED if record["failed"] else DONE
             run.outcome = record["sweep"].get("outcome")
         if new:

@@ -65,6 +65,22 @@ class Sweep:
     owner: dict[str, Any] | None = None  # {host, pid} of the process running it, if any
 
 
+def runs_overlap(sweep: Sweep) -> bool:
+    """Whether the sweep's runs may run at the same time in the same folder: then what a
+    framework writes there (lightning_logs/, an output_dir) could be another run's, and
+    `starter run`'s detection of it is off."""
+    if len(sweep.runs) <= 1:
+        return False
+    if sweep.executor != "local":
+        return True
+    jobs = sweep.engine.get("jobs")
+    if jobs is None:
+        from starter.track.sweep.local_pool import cores
+
+        jobs = cores()
+    return bool(jobs > 1)
+
+
 def sweeps_dir(root: Path) -> Path:
     return Path(root) / RESULTS_DIR / SWEEPS_DIR
 

@@ -183,7 +183,13 @@ def _task(root: Path, sweep: Sweep, run: RunState, log: Path | None) -> dict[str
         "argv": run.argv,
         "seed": run.seed,
         "params": run.params,
-        "options": sweep.run_options,
+        # `starter run`'s options, the group, and its detection of framework outputs when
+        # no other run can be writing in the same folder at the same time
+        "options": {
+            **sweep.run_options,
+            "group": sweep.group,
+            "detect": not state.runs_overlap(sweep),
+        },
         "log": str(log) if log is not None else None,
     }
 
