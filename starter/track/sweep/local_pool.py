@@ -12,9 +12,11 @@ from typing import Any
 from starter.track.sweep.collect import Outcome
 
 # Set in a pool worker while it runs a run: Ctrl-C then interrupts that run (and its
-# command, which gets the signal too); an idle worker ignores it instead of dying with a
-# traceback.
+# command, which gets the signal too). An idle worker does not die of it with a traceback:
+# it remembers it, and runs nothing more (a run handed over just after the Ctrl-C would
+# start a command that never got the signal).
 _busy = False
+_stopping = False
 
 
 def cores() -> int:
@@ -94,6 +96,8 @@ def _worker_started() -> None:
 
 
 def _on_interrupt(signum: int, frame: Any) -> None:
+    global _stopping
+    _stopping = True
     if _busy:
         raise KeyboardInterrupt
 
@@ -102,8 +106,10 @@ def _run(task: dict[str, Any]) -> dict[str, Any]:
     global _busy
     from starter.track.sweep.worker import execute
 
-    _busy = True
+    _busy = True  # first: a Ctrl-C from here on raises, one before it set _stopping
     try:
+        if _stopping:
+            return {"interrupted": True}
         return execute(task)
     except KeyboardInterrupt:
         return {"interrupted": True}
