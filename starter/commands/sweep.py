@@ -146,9 +146,7 @@ def _progress(quiet: bool) -> Any:
             return
         sweep, run = event.sweep, event.run
         total = len(sweep.runs)
-        if event.kind == "submitted":
-            if sweep.executor != "local":
-                sys.stderr.write(f"starter: submitted {run.label} as job {run.job}\n")
+        if event.kind == "submitted":  # the job ids are in --status; the summary says how many
             return
         sys.stdout.write(f"[{run.number}/{total}] {_outcome(sweep, run, event.record)}\n")
         record = event.record or {}
@@ -239,6 +237,10 @@ def _show(report: Any, as_json: bool, table: bool = True) -> None:
             )
         console().print(grid)
     typer.echo(_counts_line(report))
+    jobs = [run.job for run in sweep.runs if run.job]
+    if not table and sweep.executor == "slurm" and jobs:
+        shown = jobs[0] if len(jobs) == 1 else f"{jobs[0]} .. {jobs[-1]}"
+        typer.echo(f"Slurm jobs {shown}")
     if report.recorded:
         count = len(report.recorded)
         typer.echo(f"recorded {count} run{'s' if count != 1 else ''} in results/runs.jsonl")
