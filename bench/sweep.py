@@ -5,7 +5,9 @@ machine's cores, timed as whole processes, interleaved, with the bare command as
 #
 # Target (issue 17): a sweep of 8 short runs on 2 cores finishes in at most 0.6x the time of
 # the same 8 runs made one by one with `starter run`. The training command is `python -c`
-# writing $STARTER_METRICS_FILE after WORK ms of CPU-bound work (0: just Python starting).
+# writing $STARTER_METRICS_FILE after WORK ms of CPU-bound work: with 0 (the short runs of
+# the target) the times are starter's own; with more they show how much of the machine the
+# two workers got (no target: that depends on what else runs).
 
 from __future__ import annotations
 
@@ -76,24 +78,22 @@ def scenario(work: Path, env: dict[str, str], repo: Path, work_ms: int, jobs: in
     cpu_ratio = timings.ratio(sweep_label, loop_label, cpu=True)
     floor = timings.median_wall(bare_label)
     per_loop = (timings.median_wall(loop_label) - floor) / SEEDS
-    # With `jobs` runs at once, each worker spends wall * jobs / 8 per run; what is beyond the
-    # bare command's own time is the executor's overhead. CPU time says the same with less
-    # noise when other work shares the machine.
-    per_sweep = (timings.median_wall(sweep_label) * jobs - floor) / SEEDS
 
     def cpu(label: str) -> float:
         return statistics.median(s.cpu for s in timings.samples[label])
 
     cpu_loop = (cpu(loop_label) - cpu(bare_label)) / SEEDS
     cpu_sweep = (cpu(sweep_label) - cpu(bare_label)) / SEEDS
-    verdict = "met" if ratio <= TARGET else "MISSED"
+    if work_ms == 0:  # the target is about short runs: starter's own cost per run
+        verdict = f"target <= {TARGET}x: " + ("met" if ratio <= TARGET else "MISSED")
+    else:  # with real work the wall time depends on two cores being free
+        verdict = "no target: the gain depends on two cores being free (see the load average)"
     notes = (
-        f"- sweep / loop: **{ratio:.2f}x** wall (target <= {TARGET}x: {verdict}), "
-        f"{cpu_ratio:.2f}x CPU\n"
-        f"- overhead per run beyond the bare command, wall: `starter run` "
-        f"{per_loop * 1000:.0f} ms, the sweep {per_sweep * 1000:.0f} ms of worker time "
-        f"({jobs} workers); CPU: `starter run` {cpu_loop * 1000:.0f} ms, "
-        f"the sweep {cpu_sweep * 1000:.0f} ms\n"
+        f"- sweep / loop: **{ratio:.2f}x** wall ({verdict}), {cpu_ratio:.2f}x CPU\n"
+        f"- overhead per run beyond the bare command: CPU, `starter run` "
+        f"{cpu_loop * 1000:.0f} ms and the sweep {cpu_sweep * 1000:.0f} ms; wall, "
+        f"`starter run` {per_loop * 1000:.0f} ms (the sweep's wall time per run depends on "
+        "the cores it gets)\n"
     )
     return timings, notes
 
@@ -156,7 +156,7 @@ def main() -> int:
             labels = [c.label for c in timings.commands]
             parts += [markdown(timings, refs=[labels[0]]), notes]
             ok = ok and timings.ok()
-            if statistics.median(timings.ratios(labels[1], labels[0])) > TARGET:
+            if work_ms == 0 and statistics.median(timings.ratios(labels[1], labels[0])) > TARGET:
                 ok = False
         parts.append(f"Load average after: {load()}.\n")
     section = "\n".join(parts)
