@@ -180,7 +180,7 @@ def _where_log(sweep: Any, run: Any) -> str:
 def _finish(report: Any, as_json: bool) -> None:
     for message in report.warnings:
         warn(message)
-    seen: set[str] = set()
+    seen = set(report.warnings)  # the submission's, said once already
     for item in report.recorded:
         for message in item.warnings:
             if message not in seen:

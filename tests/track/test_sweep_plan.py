@@ -171,14 +171,16 @@ def test_command_template_puts_the_seed_back() -> None:
     assert template("x", sweep={"command": "python t.py --lr '{lr}'"}) == "python t.py --lr '{lr}'"
 
 
-def test_settle_command_repeats_the_latest_training_command_with_its_settings(root: Path) -> None:
+def test_settle_command_repeats_the_latest_training_command_of_the_row(root: Path) -> None:
     log_run(root, "python old.py", 1)
     log_run(root, "python train.py --seed 2", 2, params={"lr": "0.1"}, group="ours")
     results.append(root, [results.run_record({"acc": 1.0}, failed=True, command="python bad.py")])
     log_run(root, "starter log acc 70 --seed 3", 3)  # typed in: skipped
-    assert settle_command(root, "acc", 4) == (
+    assert settle_command(root, "acc", 4, "ours") == (
         "starter sweep --runs 4 --param lr=0.1 --group ours -- python train.py --seed '{seed}'"
     )
+    # a claim's row without a group is its runs without one
+    assert settle_command(root, "acc", 2) == "starter sweep --runs 2 -- python old.py"
 
 
 def test_settle_command_reads_back_across_blocks(root: Path, monkeypatch) -> None:

@@ -48,10 +48,11 @@ def command_template(record: dict[str, Any]) -> str | None:
     return shlex.join(argv)
 
 
-def settle_command(root: Path, claim_id: str, runs: int) -> str:
+def settle_command(root: Path, claim_id: str, runs: int, group: str | None = None) -> str:
     """`starter sweep --runs N [--param K=V ...] [--group G] -- CMD`, CMD being the command
-    of the claim's most recent run made by one; CMD is a placeholder when there is none."""
-    record = _latest_trained(root, claim_id)
+    of the most recent run of the claim (in `group`, a row of its own) made by one; CMD is a
+    placeholder when there is none."""
+    record = _latest_trained(root, claim_id, group)
     parts = ["starter", "sweep", "--runs", str(runs)]
     command = "CMD"
     if record is not None:
@@ -60,14 +61,14 @@ def settle_command(root: Path, claim_id: str, runs: int) -> str:
         if isinstance(params, dict):
             for key, value in params.items():
                 parts += ["--param", f"{key}={value}"]
-        group = record.get("group")
-        if isinstance(group, str) and group:
-            parts += ["--group", group]
+    if group:
+        parts += ["--group", group]
     return shlex.join(parts) + " -- " + command
 
 
-def _latest_trained(root: Path, claim_id: str) -> dict[str, Any] | None:
-    """The last counted run in the log with a value for `claim_id` and a training command."""
+def _latest_trained(root: Path, claim_id: str, group: str | None) -> dict[str, Any] | None:
+    """The last counted run of `group` in the log with a value for `claim_id` and a
+    training command."""
     from starter.track.results import log_path
 
     path = log_path(root)
@@ -87,16 +88,18 @@ def _latest_trained(root: Path, claim_id: str) -> dict[str, Any] | None:
             # The first piece may be the end of a line that starts in the block before.
             rest = lines.pop(0) if start > 0 else b""
             for raw in reversed(lines):
-                record = _candidate(raw, needle, claim_id)
+                record = _candidate(raw, needle, claim_id, group)
                 if record is not None:
                     return record
             end = start
         if rest:
-            return _candidate(rest, needle, claim_id)
+            return _candidate(rest, needle, claim_id, group)
     return None
 
 
-def _candidate(raw: bytes, needle: bytes, claim_id: str) -> dict[str, Any] | None:
+def _candidate(
+    raw: bytes, needle: bytes, claim_id: str, group: str | None
+) -> dict[str, Any] | None:
     if needle not in raw:
         return None
     try:
@@ -109,5 +112,7 @@ def _candidate(raw: bytes, needle: bytes, claim_id: str) -> dict[str, Any] | Non
     if not isinstance(metrics, dict) or claim_id not in metrics:
         return None
     if record.get("failed") is True or record.get("deviation") or record.get("kind") == "extension":
+        return None
+    if (record.get("group") or None) != group:
         return None
     return record if command_template(record) is not None else None
