@@ -77,6 +77,7 @@ COMMANDS = {
     "claim": "claim",
     "log": "track",
     "run": "track",
+    "sweep": "sweep",
     "status": "status",
     "report": "share",
 }

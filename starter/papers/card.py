@@ -175,7 +175,8 @@ def _describe(value: Any) -> str:
 
 
 def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
-    top = _Fields(data, source, "", ("schema", "paper", "claims"))
+    # [sweep.slurm] / [sweep.ray]: the engine settings of `starter sweep`, read by it alone.
+    top = _Fields(data, source, "", ("schema", "paper", "claims", "sweep"))
     schema = top.integer("schema", minimum=1)
     if schema is None:
         top.fail("schema", f"missing; add `schema = {CARD_SCHEMA}` at the top of the card")
