@@ -131,6 +131,7 @@ COMMANDS = {
     "claim": "claim",
     "log": "track",
     "run": "track",
+    "sweep": "sweep",
     "status": "status",
     "report": "share",
 }

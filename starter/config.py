@@ -20,6 +20,9 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "mailto": ("STARTER_MAILTO", None),
     "offline": ("STARTER_OFFLINE", False),
 }
+# Tables the config file may hold besides the settings, read by the feature they configure
+# (`starter sweep`: [sweep.slurm], [sweep.ray]).
+TABLES = ("sweep",)
 
 
 def config_dir() -> Path:
@@ -66,7 +69,10 @@ def _file_values() -> dict[str, Any]:
     # One line per wrong key, so that one run of starter shows every fix to make.
     problems = []
     for name, value in data.items():
-        if name not in SETTINGS:
+        if name in TABLES:
+            if not isinstance(value, dict):
+                problems.append(f"{path}: {name}: expected a table, e.g. [{name}.slurm]")
+        elif name not in SETTINGS:
             problems.append(f"{path}: unknown setting {name[:40]!r}; known: {', '.join(SETTINGS)}")
         elif isinstance(SETTINGS[name][1], bool) and not isinstance(value, bool):
             problems.append(f"{path}: {name}: expected true or false, got {_describe(value)}")
@@ -83,6 +89,14 @@ def _describe(value: Any) -> str:
         shown = repr(value) if isinstance(value, str) else str(value).lower()
         return f"{kind[type(value)]} {shown[:40]}" if type(value) is not bool else shown
     return "a table" if isinstance(value, dict) else "a list"
+
+
+def file_table(name: str) -> dict[str, Any]:
+    """A table of the config file, e.g. [sweep.slurm] under "sweep" ({} when absent)."""
+    table = _file_values().get(name, {})
+    if not isinstance(table, dict):
+        raise InputError(f"{config_file()}: {name} must be a table, e.g. [{name}.slurm]")
+    return table
 
 
 def _from_env(name: str, default: Any) -> Any:

@@ -193,9 +193,11 @@ def record_runs(
     warnings: list[str] | None = None,
     source: dict[str, Any] | None = None,
     elsewhere: Elsewhere | None = None,
+    append: bool = True,
     interrupted: str | None = None,
 ) -> Recorded:
-    """Check, capture provenance once, and append all runs in one locked write."""
+    """Check, capture provenance once, and append all runs in one locked write (with
+    append=False, only return the records: a sweep appends them where it was submitted)."""
     from starter.track import provenance, results
 
     check_kind(kind)
@@ -249,7 +251,8 @@ def record_runs(
         )
         for metrics, seed in zip(runs, seeds, strict=True)
     ]
-    results.append(repo.root, records)
+    if append:
+        results.append(repo.root, records)
     return Recorded(records=records, warnings=warnings)
 
 

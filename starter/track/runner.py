@@ -96,8 +96,10 @@ def run_command(
     echo: Callable[[str], None] | None = None,
     detect: bool = True,
     group: str | None = None,
+    append: bool = True,
 ) -> RunOutcome:
-    """Run `argv` with live output, collect its metrics, and record one run.
+    """Run `argv` with live output, collect its metrics, and record one run (append=False:
+    see run_for_record).
 
     Without a pattern the command inherits the terminal (progress bars keep working);
     with --pattern/--preset its output is read line by line, echoed and matched.
@@ -240,6 +242,7 @@ def run_command(
             group=group,
             source=source,
             interrupted=interrupted,
+            append=append,
         )
     except (StarterError, OSError) as exc:
         later = _Later(param_values, note, kind, deviation, group)
@@ -348,3 +351,11 @@ def detected(repo: Repo, since: float, maps: list[str] | None, failed: bool) -> 
         failed=run.failed,
         seed=run.seed,
     )
+
+
+def run_for_record(repo: Repo, argv: list[str], **options: Any) -> RunOutcome:
+    """Run exactly as `starter run` does (same metrics, provenance and STARTER_SEED) but
+    hand the record back instead of appending it: a sweep's runs come back from other
+    machines through their engine and are appended on the machine that submitted them,
+    never through a lock on a shared file system."""
+    return run_command(repo, argv, append=False, **options)

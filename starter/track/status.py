@@ -83,7 +83,8 @@ def compute(
         for group in groups_of(claim, tallies):
             status = judge_row(claim, group, paper, tallies)
             tally = tallies[claim.id].get(group)
-            statuses.append(_with_log(status, claim, tally, events, keep_values))
+            status = _with_log(status, claim, tally, events, keep_values)
+            statuses.append(_with_settle_command(root, status))
     counts: dict[str, int] = {}
     for verdict in VERDICT_ORDER:
         number = sum(1 for s in statuses if s.verdict == verdict)
@@ -111,6 +112,16 @@ def compute(
         details=details,
         groups=sorted({s.group for s in statuses if s.group is not None}),
     )
+
+
+def _with_settle_command(root: Path, status: ClaimStatus) -> ClaimStatus:
+    """An inconclusive claim gets the `starter sweep` that would make its missing runs."""
+    if status.verdict != "inconclusive" or not status.runs_to_settle:
+        return status
+    from starter.track.sweep.suggest import settle_command
+
+    more = max(status.runs_to_settle - status.n, 1)
+    return replace(status, settle_command=settle_command(root, status.id, more, status.group))
 
 
 def _with_log(
@@ -200,6 +211,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
         "notes": list(status.notes),
         "suggested_tolerance": status.suggested_tolerance,
         "runs_to_settle": status.runs_to_settle,
+        "settle_command": status.settle_command,
         "central": status.central,
         "gap": status.gap,
         "extension_runs": len(status.extension_values),
@@ -209,6 +221,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
         "target": status.target,
         "deviation": status.deviation,
         "repeated_trials": status.repeated_trials,
+        "exact": status.exact,
         "parts": list(status.parts),
         "apart": [to_plain(a) for a in status.apart],
     }
