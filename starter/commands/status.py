@@ -27,7 +27,7 @@ def status(
 
     repo = open_repo(directory)
     report = core.compute(repo.root, keep_runs=False)
-    for problem in report.problems:
+    for problem in [*report.problems, *report.warnings]:
         warn(problem)
     claims = report.claims
     if claim_id is not None:

@@ -45,6 +45,9 @@ class StatusReport:
     # With recent=N (what `starter report` uses): what the report shows of every run, while
     # `runs` holds only the N most recent; None otherwise.
     digest: RunDigest | None = None
+    # About the repository rather than the runs: e.g. a .gitattributes without the rule that
+    # merges the results log line by line (track/merging.py).
+    warnings: list[str] = field(default_factory=list)
 
 
 def compute(
@@ -90,6 +93,9 @@ def compute(
         if number:
             counts[verdict] = number
     judged = sum(1 for s in statuses if s.verdict in INTERVAL_VERDICTS and s.ci95 is not None)
+    from starter.track.merging import union_rule_missing
+
+    missing_rule = union_rule_missing(root)
     return StatusReport(
         root=root,
         paper=paper,
@@ -102,6 +108,7 @@ def compute(
         unclaimed_metrics=unclaimed,
         failed_runs=failed,
         digest=read.digest,
+        warnings=[missing_rule] if missing_rule else [],
     )
 
 
@@ -215,6 +222,7 @@ def report_to_json(report: StatusReport) -> dict[str, Any]:
         "expected_outside": report.expected_outside,
         "problems": report.problems,
         "failed_runs": report.failed_runs,
+        "warnings": report.warnings,
     }
 
 
