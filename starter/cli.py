@@ -78,6 +78,8 @@ COMMANDS = {
     "log": "track",
     "run": "track",
     "status": "status",
+    "push": "sync",
+    "pull": "sync",
     "report": "share",
 }
 WALKTHROUGH = tuple(COMMANDS)

@@ -114,6 +114,27 @@ def run(
     deviation: str | None = typer.Option(
         None, "--deviation", help="How this run departs from the paper."
     ),
+    to: str | None = typer.Option(
+        None,
+        "--to",
+        help="Where the run is recorded: log (results/runs.jsonl) or mlflow (the MLflow "
+        "server, for a cluster node; `starter pull mlflow` brings it in) "
+        "[env: STARTER_RUN_TO; default: log].",
+        show_default=False,
+    ),
+    tracking_uri: str | None = typer.Option(
+        None,
+        "--tracking-uri",
+        help="With --to mlflow: the server [env: STARTER_MLFLOW_URI].",
+        show_default=False,
+    ),
+    experiment: str | None = typer.Option(
+        None,
+        "--experiment",
+        help="With --to mlflow: the experiment [env: STARTER_MLFLOW_EXPERIMENT; default: "
+        "the paper's key].",
+        show_default=False,
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
     """Run a training command, collect the metrics it writes to $STARTER_METRICS_FILE, and
@@ -138,6 +159,9 @@ def run(
         note=note,
         deviation=deviation,
         echo=echo,
+        to=to,
+        tracking_uri=tracking_uri,
+        experiment=experiment,
     )
     _report_recorded(outcome.recorded, to_stderr=True)
     if outcome.exit_code:

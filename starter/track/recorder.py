@@ -135,8 +135,10 @@ def record_runs(
     command: str | None = None,
     duration: float | None = None,
     warnings: list[str] | None = None,
+    write: bool = True,
 ) -> Recorded:
-    """Check, capture provenance once, and append all runs in one locked write."""
+    """Check, capture provenance once, and append all runs in one locked write (with
+    write=False the records are returned unwritten, for the caller to send elsewhere)."""
     from starter.track import provenance, results
 
     check_kind(kind)
@@ -168,7 +170,8 @@ def record_runs(
         )
         for metrics, seed in zip(runs, seeds, strict=True)
     ]
-    results.append(repo.root, records)
+    if write:
+        results.append(repo.root, records)
     return Recorded(records=records, warnings=warnings)
 
 
