@@ -81,6 +81,7 @@ COMMANDS = {
     "push": "sync",
     "pull": "sync",
     "report": "share",
+    "export": "sync",
 }
 WALKTHROUGH = tuple(COMMANDS)
 

@@ -97,8 +97,8 @@ def pull(
     merged: dict[str, float] = {}
     for record in done.records:
         merged.update(record["metrics"])
-    if message := unclaimed_warning(repo.paper, merged):
-        warn(message)
+    if unclaimed := unclaimed_warning(repo.paper, merged):
+        warn(unclaimed)
     if as_json:
         print_json(
             {
@@ -118,6 +118,51 @@ def pull(
     )
 
 
+def export(
+    target: str = typer.Argument(..., help="What: hf.", metavar="TARGET", show_default=False),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="The model repository's folder [default: this repository].",
+        show_default=False,
+    ),
+    name: str | None = typer.Option(
+        None, "--name", help="The model's name in model-index [default: the folder's name]."
+    ),
+    task: str = typer.Option(
+        "other", "--task", help="The Hub's task type, e.g. image-classification."
+    ),
+    hub_datasets: list[str] | None = typer.Option(
+        None,
+        "--hub-dataset",
+        help="A Hub dataset id for a claim or a dataset of paper.toml: NAME=OWNER/DATASET "
+        "(repeatable) [default: the dataset's name as a slug].",
+    ),
+    directory: Path | None = DIRECTORY,
+) -> None:
+    """Write the results into a Hugging Face model card: model-index in README.md's front
+    matter (merged, other metadata kept) and .eval_results/*.yaml. Values are this
+    reimplementation's means; the paper's value goes in each result's source and notes."""
+    from starter.report.export import hf
+
+    if target.lower() not in ("hf", "huggingface"):
+        raise InputError(f"unknown target {target!r}; starter exports to: hf")
+    repo = open_repo(directory)
+    done = hf.export(repo.root, output, name=name, task=task, hub_datasets=hub_datasets)
+    for claim_id, why in done.left_out.items():
+        warn(f"not exported: {claim_id} ({why})")
+    warn(
+        f"the Hub's formats cannot hold {done.not_held}: they are in the notes of "
+        f"{hf.EVAL_DIR}/ (and the report), not in model-index; `verified` is never set"
+    )
+    verb = "wrote" if done.created else "merged model-index into"
+    typer.echo(f"{verb} {done.readme}")
+    for path in done.eval_files:
+        typer.echo(f"wrote {path}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("push", rich_help_panel="Share")(push)
     app.command("pull", rich_help_panel="Share")(pull)
+    app.command("export", rich_help_panel="Share")(export)

@@ -46,7 +46,8 @@ CLAIM_FIELDS = (
 )
 AGGREGATION_KINDS = ("single", "best", "mean")
 DIRECTIONS = ("higher", "lower", "none")
-CONFIDENCES = ("high", "medium", "low")
+# "draft": proposed by starter (read from a model card or a paper's source), not yet checked.
+CONFIDENCES = ("high", "medium", "low", "draft")
 
 # ----------------------------------------------------------------------------- reading
 
