@@ -22,6 +22,8 @@ VERDICT_ORDER = (
     "pending",
     "not-judged",
 )
+# The version of `status --json`'s format (docs/schema/status.schema.json describes it).
+STATUS_SCHEMA = 1
 # Verdicts that rest on a 95% interval: each could land "outside" by chance alone.
 INTERVAL_VERDICTS = ("reproduced", "exceeds", "not-reproduced", "inconclusive")
 
@@ -216,6 +218,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
 
 def report_to_json(report: StatusReport) -> dict[str, Any]:
     return {
+        "schema": STATUS_SCHEMA,
         "paper": report.paper.key,
         "claims": [status_to_json(s) for s in report.claims],
         "counts": report.counts,

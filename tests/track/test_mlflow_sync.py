@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from schemas import errors
+
 from starter.models import Claim, Paper
 from starter.papers.card_write import write_card
 from starter.papers.http import Client
@@ -74,6 +76,7 @@ def test_push_then_pull_into_another_clone_loses_and_duplicates_nothing(mlflow_s
         assert copy["origin"] == "imported"
         assert copy["source"]["tool"] == "mlflow" and copy["source"]["uri"] == mlflow_server.uri
         assert len(copy["source"]["id"]) == 32  # MLflow's run id
+        assert errors("runs-line", copy) == []
     assert list(records(theirs)[0]) == list(sent[0])  # the log's field order
 
 
