@@ -97,16 +97,13 @@ class Server:
 
     # -- experiments -----------------------------------------------------------------------
 
-    def experiment_id(self, name: str, create: bool = False) -> str | None:
-        """The id of the experiment called `name`; created when missing and `create`, else
-        None. (A deleted experiment of that name is an error: MLflow keeps the name.)"""
+    def experiment_id(self, name: str) -> str | None:
+        """The id of the experiment called `name`, or None when there is none. (A deleted
+        experiment of that name is an error: MLflow keeps the name.)"""
         try:
             found = self.call("GET", "experiments/get-by-name", experiment_name=name)
         except NotFoundError:
-            if not create:
-                return None
-            made = self.call("POST", "experiments/create", {"name": name})
-            return str(made["experiment_id"])
+            return None
         experiment = found.get("experiment") or {}
         if experiment.get("lifecycle_stage") == "deleted":
             raise InputError(
@@ -114,6 +111,10 @@ class Server:
                 f"(`mlflow experiments restore`) or choose another with --experiment"
             )
         return str(experiment["experiment_id"])
+
+    def create_experiment(self, name: str) -> str:
+        """A new experiment called `name`; its id."""
+        return str(self.call("POST", "experiments/create", {"name": name})["experiment_id"])
 
     # -- runs --------------------------------------------------------------------------------
 
