@@ -268,7 +268,10 @@ class Client:
         import requests
 
         if self.offline:
-            raise NetworkError(f"{name}: not contacted (offline); run without --offline")
+            raise NetworkError(
+                f"{name}: not contacted, starter is offline (--offline, STARTER_OFFLINE or "
+                "`offline` in the config file)"
+            )
         timeout = (
             _float_env("STARTER_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
             _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),

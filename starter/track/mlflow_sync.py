@@ -66,9 +66,10 @@ def target(uri: str | None, experiment: str | None, default_experiment: str) -> 
 
 
 def _server(target: Target, client: Any = None) -> Server:
+    from starter.config import settings
     from starter.papers.http import Client
 
-    return Server(target.uri, client or Client())
+    return Server(target.uri, client or Client(offline=settings().offline))
 
 
 # ----------------------------------------------------------------------------- mapping

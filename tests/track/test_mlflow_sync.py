@@ -269,3 +269,13 @@ def test_run_to_an_unreachable_server_keeps_the_run_in_the_log(cli, tmp_path, mo
     assert result.exit_code == 0
     assert "recorded in results/runs.jsonl instead" in result.stderr
     assert len(records(node)) == 1
+
+
+def test_push_when_offline_touches_no_network(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("STARTER_OFFLINE", "1")
+    mine = make_repo(tmp_path / "mine")
+
+    result = cli("push", "mlflow", "--tracking-uri", "http://127.0.0.1:9", "-C", mine)
+
+    assert result.exit_code == 5
+    assert "not contacted, starter is offline" in result.stderr
