@@ -1,4 +1,5 @@
-"""Track: `starter claim add|list|tolerance|remove|import`, the claims of the paper card."""
+"""Track: `starter claim add|list|tolerance|remove|import` (extract and review: drafts.py),
+the claims of the paper card."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from pathlib import Path
 
 import typer
 
+from starter.commands import complete
 from starter.commands.common import DIRECTORY, NEGATIVE_OK, open_repo, unit_suffix
 from starter.commands.render import print_json, warn
 
 claim_app = typer.Typer(
-    help="Add, list, change and remove the paper's claims.", no_args_is_help=True
+    help="Add, list, change and remove the paper's claims; draft them from its LaTeX source.",
+    no_args_is_help=True,
 )
 
 NO_CLAIMS = 'no claims yet; add one: starter claim add "top-1 error" 23.6 --unit %'
@@ -136,7 +139,9 @@ def claim_list(
 
 @claim_app.command("tolerance")
 def claim_tolerance(
-    claim_id: str = typer.Argument(..., help="The claim's id.", metavar="CLAIM_ID"),
+    claim_id: str = typer.Argument(
+        ..., help="The claim's id.", metavar="CLAIM_ID", autocompletion=complete.claim_ids
+    ),
     value: float | None = typer.Argument(
         None, help="The tolerance, in the claim's unit.", show_default=False, metavar="VALUE"
     ),
@@ -161,7 +166,9 @@ def claim_tolerance(
 
 @claim_app.command("remove")
 def claim_remove(
-    claim_id: str = typer.Argument(..., help="The claim's id.", metavar="CLAIM_ID"),
+    claim_id: str = typer.Argument(
+        ..., help="The claim's id.", metavar="CLAIM_ID", autocompletion=complete.claim_ids
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
     """Remove a claim from paper.toml (its logged runs stay in the results log)."""
@@ -200,4 +207,8 @@ def claim_import(
 
 
 def register(app: typer.Typer) -> None:
+    from starter.commands import drafts
+
+    claim_app.command("extract")(drafts.claim_extract)
+    claim_app.command("review")(drafts.claim_review)
     app.add_typer(claim_app, name="claim", rich_help_panel="Track")

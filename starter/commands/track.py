@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from starter.commands import complete
 from starter.commands.common import DIRECTORY, NEGATIVE_OK, open_repo
 from starter.commands.render import warn
 from starter.errors import InputError
@@ -31,7 +32,11 @@ def _report_recorded(recorded: Any, to_stderr: bool = False) -> None:
 
 def log(
     claim_id: str | None = typer.Argument(
-        None, help="The claim's id.", show_default=False, metavar="CLAIM_ID"
+        None,
+        help="The claim's id.",
+        show_default=False,
+        metavar="CLAIM_ID",
+        autocompletion=complete.claim_ids,
     ),
     value: str | None = typer.Argument(
         None, help="The value (negative ones too: -103.2).", show_default=False, metavar="VALUE"
@@ -44,6 +49,7 @@ def log(
         None,
         "--preset",
         help="Text logs: colon (key: value) or equals (key=value) [default: both].",
+        autocompletion=complete.presets,
     ),
     pattern: str | None = typer.Option(
         None, "--pattern", help="Text logs: a regex with named groups, e.g. 'acc (?P<acc>[0-9.]+)'."
@@ -104,7 +110,10 @@ def run(
         None, "--pattern", help="Also read metrics from the output: a regex with named groups."
     ),
     preset: str | None = typer.Option(
-        None, "--preset", help="Also read metrics from the output: colon or equals."
+        None,
+        "--preset",
+        help="Also read metrics from the output: colon or equals.",
+        autocompletion=complete.presets,
     ),
     maps: list[str] | None = typer.Option(
         None, "--map", help="Tie a metric name to a claim: NAME=CLAIM_ID (repeatable)."

@@ -46,7 +46,7 @@ CLAIM_FIELDS = (
 )
 AGGREGATION_KINDS = ("single", "best", "mean")
 DIRECTIONS = ("higher", "lower", "none")
-# "draft": proposed by starter (read from a model card or a paper's source), not yet checked.
+# "draft": proposed by starter (`claim extract`, `claim import`), not yet reviewed (never judged).
 CONFIDENCES = ("high", "medium", "low", "draft")
 
 # ----------------------------------------------------------------------------- reading
