@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from schemas import errors
 
 from starter.models import Claim, Paper
@@ -279,3 +281,28 @@ def test_push_when_offline_touches_no_network(cli, tmp_path, monkeypatch):
 
     assert result.exit_code == 5
     assert "not contacted, starter is offline" in result.stderr
+
+
+def test_names_mlflow_refuses_are_left_out_and_said(tmp_path):
+    record = run_record({"test-error": 5.0, "acc@top1": 0.7}, params={"a:b": "1", "ok": "x"})
+
+    out = mlflow_sync.outgoing(record, "demo")
+
+    assert [m["key"] for m in out.metrics] == ["test-error"]
+    assert out.params == {"a:b": "1", "ok": "x"}  # a colon is fine, an @ is not
+    assert any("metric 'acc@top1' not sent" in w for w in out.warnings)
+
+
+@given(st.integers(min_value=0, max_value=4_102_444_800_000))  # up to the year 2100
+def test_times_survive_the_trip_through_mlflows_milliseconds(ms):
+    assert mlflow_sync.to_ms(mlflow_sync.from_ms(ms)) == ms
+
+
+def test_pull_from_an_experiment_that_does_not_exist_is_exit_4(cli, mlflow_server, tmp_path):
+    mine = make_repo(tmp_path / "mine")
+
+    result = cli("pull", "mlflow", "--tracking-uri", mlflow_server.uri, "--experiment",
+                 "nobody-pushed-here", "-C", mine)  # fmt: skip
+
+    assert result.exit_code == 4
+    assert "no experiment 'nobody-pushed-here'" in result.stderr and "push first" in result.stderr
