@@ -126,7 +126,7 @@ class Client:
         self.cache_path = cache_path or cache_dir() / "http-cache.sqlite"
         self.network_requests = 0  # requests that really went out (for callers' reports)
         self._session: Any = None
-        self._plain: Any = None  # an uncached session, for `send`
+        self._plain: Any = None  # uncached, for send()
 
     # -- the session ---------------------------------------------------------------------
 
@@ -250,8 +250,6 @@ class Client:
             )
         return reply
 
-    # -- uncached requests -----------------------------------------------------------------
-
     def send(
         self,
         method: str,
@@ -261,40 +259,35 @@ class Client:
         json: Any = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
-        hint: str = "check the address and your connection",
     ) -> Reply:
-        """A request that is never cached, for an API whose answers change (a tracking
-        server): the same retries and timeouts as `get`, through a plain session. `name`
-        names the server in errors; `hint` says what to check when it cannot be reached.
-        `--offline` refuses it."""
+        """A request that is never cached (a tracking server's answers change from one call
+        to the next; a POST is no lookup), with the same name, timeouts and retries as get().
+        `name` names the server in errors; a 4xx answer is returned for the caller to read."""
         import requests
 
         if self.offline:
-            raise NetworkError(
-                f"{name}: not contacted, starter is offline (--offline, STARTER_OFFLINE or "
-                "`offline` in the config file)"
-            )
+            raise NotCached(f"{name}: --offline forbids talking to {_host(url)}")
+        if self._plain is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = f"starter/{__version__}"
+            adapter = _adapter_class()(self)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._plain = session
         timeout = (
             _float_env("STARTER_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
             _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),
         )
-        if self._plain is None:
-            self._plain = requests.Session()
-            self._plain.headers["User-Agent"] = f"starter/{__version__}"
-            adapter = _adapter_class()(self)
-            self._plain.mount("http://", adapter)
-            self._plain.mount("https://", adapter)
         try:
             response = self._plain.request(
                 method, url, json=json, params=params, headers=headers, timeout=timeout
             )
         except requests.exceptions.Timeout:
-            raise NetworkError(
-                f"{name} did not answer within {timeout[1]:g} s; try again later"
-            ) from None
+            raise NetworkError(f"{name} did not answer within {timeout[1]:g} s") from None
         except requests.exceptions.RequestException as exc:
             raise NetworkError(
-                f"cannot reach {name} at {_host(url)} ({_reason(exc)}); {hint}"
+                f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check the address "
+                "and that the server is running"
             ) from None
         content_type = response.headers.get("Content-Type", "")
         reply = Reply(
@@ -304,14 +297,13 @@ class Client:
             charset=_charset(content_type),
             url=response.url,
             from_cache=False,
-            headers=dict(response.headers.items()),
+            headers={k: v for k, v in response.headers.items()},
         )
         if reply.status == 429:
             raise RateLimited(f"{name} is rate-limiting requests (429); wait and retry")
         if reply.status >= 500:
             raise NetworkError(
-                f"{name} answered {reply.status} (a problem on its side): "
-                f"{reply.text[:200].strip()}; try again later"
+                f"{name} answered {reply.status} (a problem on its side); try again later"
             )
         return reply
 

@@ -180,8 +180,9 @@ def outgoing(record: dict[str, Any], paper: str) -> Outgoing:
     )
 
 
-def incoming(run: dict[str, Any], target: Target, mapping: dict[str, str]) -> dict[str, Any]:
+def incoming(run: dict[str, Any], target: Target, mapping: list[tuple[str, str]]) -> dict[str, Any]:
     """The log record of a finished MLflow run (see the module's docstring)."""
+    from starter.track.importers.names import apply_map
     from starter.track.results import run_record
 
     info, data = run.get("info") or {}, run.get("data") or {}
@@ -189,7 +190,8 @@ def incoming(run: dict[str, Any], target: Target, mapping: dict[str, str]) -> di
     metrics: dict[str, float] = {}
     for name, value in pairs(data.get("metrics")).items():
         if isinstance(value, int | float) and not isinstance(value, bool) and value - value == 0:
-            metrics[mapping.get(name, name)] = value  # NaN and infinities are left out
+            metrics[name] = value  # NaN and infinities are left out
+    metrics = apply_map(metrics, mapping)
 
     def loaded(key: str) -> dict[str, Any] | None:
         try:
@@ -280,7 +282,7 @@ def push_records(
     there: dict[str, tuple[str, str]] = {}  # starter run id -> (MLflow run id, status)
     mlflow_ids: set[str] = set()
     if not created:
-        for run in server.search_runs(experiment_id):
+        for run in server.search_runs([experiment_id]):
             info = run.get("info") or {}
             mlflow_id = str(info.get("run_id"))
             mlflow_ids.add(mlflow_id)
@@ -368,8 +370,9 @@ class Pulled:
 def pull(root: Path, target: Target, maps: list[str] | None = None, client: Any = None) -> Pulled:
     """`starter pull mlflow`: the finished runs of the experiment the log lacks (by
     starter's run id and by MLflow run id), appended in one write, oldest first."""
-    from starter.track.importers import parse_map
-    from starter.track.results import append, log_path, read_records
+    from starter.track.idempotent import append_new
+    from starter.track.importers.names import parse_map
+    from starter.track.results import log_path, read_records
 
     mapping = parse_map(maps or [])
     server = _server(target, client)
@@ -393,7 +396,7 @@ def pull(root: Path, target: Target, maps: list[str] | None = None, client: Any 
             sources.add(str(source.get("id")))
     new: list[dict[str, Any]] = []
     present = running = 0
-    for run in server.search_runs(experiment_id):
+    for run in server.search_runs([experiment_id]):
         info = run.get("info") or {}
         mlflow_id = str(info.get("run_id"))
         ours = pairs((run.get("data") or {}).get("tags")).get(RUN_ID)
@@ -407,7 +410,10 @@ def pull(root: Path, target: Target, maps: list[str] | None = None, client: Any 
         ids.add(record["id"])
         sources.add(mlflow_id)
         new.append(record)
-    append(root, new)
+    new.sort(key=lambda record: record["time"])  # oldest first, as they were made
+    # Under the log's lock, again by source: a pull running at the same time adds nothing twice.
+    new, skipped = append_new(root, new)
+    present += skipped
     return Pulled(
         target.uri, target.experiment, len(new), present, running, new, [str(p) for p in problems]
     )

@@ -109,7 +109,7 @@ def test_push_and_pull_again_do_nothing_and_send_only_what_is_new(mlflow_server,
     server = Server(mlflow_server.uri, Client())
     experiment = server.experiment_id("incremental")
     assert experiment is not None
-    assert len(list(server.search_runs(experiment))) == 3
+    assert len(list(server.search_runs([experiment]))) == 3
 
 
 def test_a_push_cut_short_is_completed_not_doubled(mlflow_server, tmp_path):
@@ -124,7 +124,7 @@ def test_a_push_cut_short_is_completed_not_doubled(mlflow_server, tmp_path):
     done = mlflow_sync.push(mine, mlflow_sync.Target(mlflow_server.uri, "cut-short"), "demo")
 
     assert (done.pushed, done.finished) == (0, 1)
-    [only] = list(server.search_runs(experiment))
+    [only] = list(server.search_runs([experiment]))
     assert only["info"]["status"] == "FINISHED"
     assert only["data"]["metrics"][0]["value"] == 5.0
 
@@ -280,7 +280,7 @@ def test_push_when_offline_touches_no_network(cli, tmp_path, monkeypatch):
     result = cli("push", "mlflow", "--tracking-uri", "http://127.0.0.1:9", "-C", mine)
 
     assert result.exit_code == 5
-    assert "not contacted, starter is offline" in result.stderr
+    assert "--offline forbids talking to 127.0.0.1:9" in result.stderr
 
 
 def test_names_mlflow_refuses_are_left_out_and_said(tmp_path):
