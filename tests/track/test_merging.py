@@ -59,6 +59,32 @@ def test_two_clones_logging_on_their_branches_merge_without_conflict(cli, origin
     assert "merge=union" not in status.stderr  # the generated repository has the rule
 
 
+def test_a_run_a_merge_repeats_is_counted_once(cli, origin, tmp_path):
+    # Bob cherry-picks Alice's first run under his own; Alice logs another. The union
+    # merge then holds her first run's line twice, and status counts that run once.
+    alice = clone(origin, tmp_path / "alice", "alice")
+    bob = clone(origin, tmp_path / "bob", "bob")
+    log_runs(cli, alice, [5.1])
+    log_runs(cli, bob, [5.0])
+    git(bob, "fetch", "-q", str(alice), "alice")
+    picked = git(bob, "cherry-pick", "FETCH_HEAD", check=False)
+    assert picked.returncode == 0, picked.stdout + picked.stderr
+    log_runs(cli, alice, [5.3])
+
+    git(alice, "fetch", "-q", str(bob), "bob")
+    merged = git(alice, "merge", "--no-edit", "FETCH_HEAD", check=False)
+
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    ids = [json.loads(line)["id"] for line in log_path(alice).read_text().splitlines()]
+    assert len(ids) == 4 and len(set(ids)) == 3  # one line repeated by the merge
+    claim = next(
+        c
+        for c in json.loads(cli("status", "--json", "-C", alice).stdout)["claims"]
+        if c["id"] == "test-error"
+    )
+    assert claim["n"] == 3
+
+
 def test_without_the_union_rule_the_same_merge_conflicts(cli, origin, tmp_path):
     # What the rule is for: the same two branches, with the rule removed, do not merge.
     (origin / ".gitattributes").unlink()
