@@ -42,6 +42,7 @@ CLAIM_FIELDS = (
     "value_text",
     "printed",
     "approximate",
+    "exact",
     "unit",
     "direction",
     "dataset",
@@ -253,6 +254,11 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
     approximate = c.flag("approximate")
     if (approximate or derived) and value is None:
         c.fail("approximate" if approximate else "derived", "needs a value; this claim has none")
+    exact = c.flag("exact")
+    if exact and (value is None or isinstance(value, tuple) or approximate):
+        c.fail("exact", "needs one value printed exactly (not a range, not approximate)")
+    if exact and direction not in (None, "none"):
+        c.fail("exact", 'is for facts with no better or worse: set direction = "none"')
     aggregation = None
     if "aggregation" in raw:
         raw_agg = raw["aggregation"]
@@ -277,6 +283,7 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         value_text=c.text("value_text"),
         printed=c.text("printed"),
         approximate=approximate,
+        exact=exact,
         unit=c.text("unit"),
         direction=None if direction in (None, "none") else direction,  # type: ignore[arg-type]
         dataset=c.text("dataset"),

@@ -218,6 +218,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
         "target": status.target,
         "deviation": status.deviation,
         "repeated_trials": status.repeated_trials,
+        "exact": status.exact,
         "parts": list(status.parts),
         "apart": [to_plain(a) for a in status.apart],
     }

@@ -89,6 +89,7 @@ class ClaimStatus:
     apart: tuple[Apart, ...] = ()  # runs shown apart, with their numbers
     repeated_trials: int = 0  # runs repeating an earlier trial's value, seed, commit, params
     parts: tuple[str, ...] = ()  # a derived claim: the claims it is recomputed from
+    exact: bool = False  # a deterministic fact, judged by equality as printed
     # Beyond `status --json`'s documented fields, for the report:
     central: bool = False
     source: str | None = None
