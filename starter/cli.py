@@ -133,7 +133,10 @@ COMMANDS = {
     "run": "track",
     "sweep": "sweep",
     "status": "status",
+    "push": "sync",
+    "pull": "sync",
     "report": "share",
+    "export": "sync",
 }
 WALKTHROUGH = tuple(COMMANDS)
 

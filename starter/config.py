@@ -19,6 +19,11 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "template": ("STARTER_TEMPLATE", "default"),
     "mailto": ("STARTER_MAILTO", None),
     "offline": ("STARTER_OFFLINE", False),
+    # The team's MLflow tracking server (`starter push|pull mlflow`, `starter run --to mlflow`).
+    "mlflow_uri": ("STARTER_MLFLOW_URI", None),
+    "mlflow_experiment": ("STARTER_MLFLOW_EXPERIMENT", None),
+    # Where `starter run` records a run: "log" (results/runs.jsonl) or "mlflow".
+    "run_to": ("STARTER_RUN_TO", "log"),
 }
 # Tables the config file may hold besides the settings, read by the feature they configure
 # (`starter sweep`: [sweep.slurm], [sweep.ray]).
@@ -55,6 +60,9 @@ class Settings:
     template: str = "default"
     mailto: str | None = None
     offline: bool = False
+    mlflow_uri: str | None = None
+    mlflow_experiment: str | None = None
+    run_to: str = "log"
 
 
 @cache

@@ -68,7 +68,7 @@ CLAIM_FIELDS = (
 AGGREGATION_KINDS = ("single", "best", "mean")
 DERIVATIONS = ("mean",)
 DIRECTIONS = ("higher", "lower", "none")
-# "draft": proposed by `starter claim extract`, not yet reviewed (never judged).
+# "draft": proposed by starter (`claim extract`, `claim import`), not yet reviewed (never judged).
 CONFIDENCES = ("high", "medium", "low", "draft")
 
 # ----------------------------------------------------------------------------- reading

@@ -197,7 +197,8 @@ def record_runs(
     interrupted: str | None = None,
 ) -> Recorded:
     """Check, capture provenance once, and append all runs in one locked write (with
-    append=False, only return the records: a sweep appends them where it was submitted)."""
+    append=False, only return the records: a sweep appends them where it was submitted,
+    `starter run --to mlflow` sends them to the server)."""
     from starter.track import provenance, results
 
     check_kind(kind)

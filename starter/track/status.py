@@ -23,6 +23,8 @@ VERDICT_ORDER = (
     "pending",
     "not-judged",
 )
+# The version of `status --json`'s format (docs/schema/status.schema.json describes it).
+STATUS_SCHEMA = 1
 # Verdicts that rest on a 95% interval: each could land "outside" by chance alone.
 INTERVAL_VERDICTS = ("reproduced", "exceeds", "not-reproduced", "inconclusive")
 
@@ -49,6 +51,9 @@ class StatusReport:
     repeated_runs: int = 0  # lines repeating a run (same id or source run), counted once
     details: dict[str, int] = field(default_factory=dict)  # indicative: consistent, ...
     groups: list[str] = field(default_factory=list)  # the groups runs were logged in
+    # About the repository rather than the runs: e.g. a .gitattributes without the rule that
+    # merges the results log line by line (track/merging.py).
+    warnings: list[str] = field(default_factory=list)
 
 
 def compute(
@@ -96,6 +101,9 @@ def compute(
         if number:
             details[detail] = number
     judged = sum(1 for s in statuses if s.verdict in INTERVAL_VERDICTS and s.ci95 is not None)
+    from starter.track.merging import union_rule_missing
+
+    missing_rule = union_rule_missing(root)
     return StatusReport(
         root=root,
         paper=paper,
@@ -111,6 +119,7 @@ def compute(
         repeated_runs=read.repeated_runs,
         details=details,
         groups=sorted({s.group for s in statuses if s.group is not None}),
+        warnings=[missing_rule] if missing_rule else [],
     )
 
 
@@ -229,6 +238,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
 
 def report_to_json(report: StatusReport) -> dict[str, Any]:
     return {
+        "schema": STATUS_SCHEMA,
         "paper": report.paper.key,
         "claims": [status_to_json(s) for s in report.claims],
         "counts": report.counts,
@@ -238,6 +248,7 @@ def report_to_json(report: StatusReport) -> dict[str, Any]:
         "problems": report.problems,
         "failed_runs": report.failed_runs,
         "repeated_runs": report.repeated_runs,
+        "warnings": report.warnings,
     }
 
 
