@@ -95,8 +95,8 @@ def exit_code(code: int, caught: int | None) -> int:
 
 def save_recovery(root: Path, run_id: str, metrics: dict[str, float], seed: int | None) -> Path:
     """Write the metrics (and seed) as a file `starter log --from` reads, in the first place
-    that takes it: the repository, then the temporary folder, then the home folder.
-    Raises OSError when none does."""
+    that takes it: the repository's results/ folder (where a file makes no run's tree dirty),
+    the repository, the temporary folder, the home folder. Raises OSError when none does."""
     import tempfile
 
     data = dict(metrics)
@@ -105,7 +105,7 @@ def save_recovery(root: Path, run_id: str, metrics: dict[str, float], seed: int 
     text = json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n"
     name = f"starter-recovered-{run_id}.json"
     error: OSError | None = None
-    for folder in (Path(root), Path(tempfile.gettempdir()), Path.home()):
+    for folder in (Path(root) / "results", Path(root), Path(tempfile.gettempdir()), Path.home()):
         path = folder / name
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
