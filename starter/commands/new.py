@@ -41,7 +41,10 @@ def new(
     offline: bool = typer.Option(False, "--offline", help="Never use the network."),
     no_git: bool = typer.Option(False, "--no-git", help="Do not create a git repository."),
     force: bool = typer.Option(
-        False, "--force", help="Replace DIRECTORY if it exists and is not empty."
+        False,
+        "--force",
+        help="Write the template's files into a non-empty DIRECTORY; your other files are "
+        "kept, and a git history or results log is never replaced.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print what was created as JSON."),
     extract: bool = typer.Option(

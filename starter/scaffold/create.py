@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from starter import __version__
-from starter.errors import ConflictError, InputError, SetupError
+from starter.errors import InputError, SetupError
 from starter.models import Paper, slugify
 
 LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause")
@@ -98,6 +98,8 @@ def build_context(
     template_defaults: dict[str, Any],
 ) -> dict[str, Any]:
     """Everything a template may use; the README lists it under "Templates"."""
+    from markupsafe import Markup
+
     from starter.papers.bibtex import (
         citation_key,
         paper_bibtex,
@@ -136,8 +138,9 @@ def build_context(
         "starter_version": __version__,
         "bibtex": paper_bibtex(paper).rstrip("\n"),
         "bibtex_key": citation_key(paper),
-        "results_begin": RESULTS_BEGIN,
-        "results_end": RESULTS_END,
+        # Markup: the markers are HTML comments on purpose (Markdown escapes the rest).
+        "results_begin": Markup(RESULTS_BEGIN),
+        "results_end": Markup(RESULTS_END),
         "cff": _cff_reference(paper),
     }
     context["license_text"] = license_text(license_id, year=year, holder=author)
@@ -227,7 +230,7 @@ def create(
     """
     from starter.papers.card import CARD_NAME
     from starter.papers.card_write import render_card
-    from starter.scaffold import gitutil, templating
+    from starter.scaffold import gitutil, place, templating
 
     license_id = normalize_license(license_id)
     tmpl = templating.find_template(template or "default")
@@ -235,7 +238,7 @@ def create(
     package = package_name(paper)
     target = Path(directory) if directory is not None else Path(project)
     target = Path(os.path.abspath(target.expanduser()))
-    _check_target(target, force)
+    place.check_target(target, force, paper.key)
 
     git_exe = gitutil.git_executable() if git else shutil.which("git")
     config = gitutil.read_config(git_exe) if git_exe else gitutil.GitConfig()
@@ -269,7 +272,6 @@ def create(
     mask = os.umask(0)
     os.umask(mask)
     staging.chmod(0o777 & ~mask)
-    aside: Path | None = None
     try:
         files = templating.render_tree(tmpl, context, staging)
         (staging / CARD_NAME).write_text(render_card(paper), encoding="utf-8")
@@ -286,22 +288,16 @@ def create(
                 branch=branch,
             )
         if target.exists() and any(target.iterdir()):
-            aside = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-            )
-            os.replace(target, aside / "old")
-        os.replace(staging, target)  # an empty target folder is replaced as well
+            # --force (checked above): the template's files go in, everything else stays.
+            place.merge_into(staging, target)
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            os.replace(staging, target)  # an empty target folder is replaced as well
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        if aside is not None and not target.exists() and (aside / "old").exists():
-            os.replace(aside / "old", target)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
         if created_parent is not None:
             shutil.rmtree(created_parent, ignore_errors=True)
         raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
     return ScaffoldResult(
         path=target,
         paper_key=paper.key,
@@ -325,33 +321,6 @@ def commit_message(paper: Paper, template: str) -> str:
         f"Created by starter {__version__} from the {template!r} template and the paper card "
         f"of {paper.key!r}."
     )
-
-
-def _check_target(target: Path, force: bool) -> None:
-    if target.exists() and not target.is_dir():
-        raise ConflictError(f"{target} exists and is not a folder; choose another DIRECTORY")
-    if not target.exists() or not any(target.iterdir()):
-        return
-    if not force:
-        raise ConflictError(
-            f"folder {target} exists and is not empty; choose another DIRECTORY "
-            "or pass --force to replace it"
-        )
-    cwd = Path.cwd().resolve()
-    resolved = target.resolve()
-    if (
-        resolved == Path.home().resolve()
-        or resolved == resolved.parent
-        or resolved
-        in (
-            cwd,
-            *cwd.parents,
-        )
-    ):
-        raise ConflictError(
-            f"refusing to replace {target}: it holds your home or current folder; "
-            "choose another DIRECTORY"
-        )
 
 
 def _first_missing(folder: Path) -> Path | None:
