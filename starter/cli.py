@@ -1,8 +1,6 @@
 """The Typer app: each command parses its arguments, calls one core function and renders
 the result. Errors a user can fix become one line on stderr and a documented exit code."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Sequence
 from typing import Any

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -82,10 +81,16 @@ class Settings:
 def _file_values() -> dict[str, Any]:
     path = config_file()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return {}  # most users have none: no TOML parser to import then
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the config file {path}: {exc}; fix or remove it") from None
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise InputError(f"cannot read the config file {path}: {exc}; fix or remove it") from None
     # One line per wrong key, so that one run of starter shows every fix to make.
     problems = []

@@ -1,8 +1,6 @@
 """Track: `starter claim add|list|tolerance|remove|import` (extract and review: drafts.py),
 the claims of the paper card."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

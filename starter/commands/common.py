@@ -1,7 +1,5 @@
 """What several commands share: the -C option, finding the repository, short number texts."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

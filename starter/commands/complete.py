@@ -2,8 +2,6 @@
 and template names. Each callback imports what it reads only when the shell asks, so that
 no command starts slower for them."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,8 +1,6 @@
 """Track: `starter claim extract` and `starter claim review`, draft claims read from the
 paper's LaTeX source and their review."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

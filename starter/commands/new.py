@@ -1,7 +1,5 @@
 """Start: `starter new`, a reimplementation repository from a paper."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

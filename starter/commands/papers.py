@@ -1,7 +1,5 @@
 """Start: `starter catalog`, `starter show` and `starter search`."""
 
-from __future__ import annotations
-
 import typer
 
 from starter.commands import complete

@@ -1,7 +1,5 @@
 """Output helpers shared by the commands: JSON on stdout, rich consoles on a terminal."""
 
-from __future__ import annotations
-
 import json
 import sys
 from collections.abc import Iterator

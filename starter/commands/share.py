@@ -1,7 +1,5 @@
 """Share: `starter report`, the contribution report and the README's results section."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,8 +1,6 @@
 """A paper card as text for the terminal (`starter show`): plain, wrapped to the width of the
 terminal, and without rich, whose imports alone would cost a cached `show` ~25 ms."""
 
-from __future__ import annotations
-
 import shutil
 import textwrap
 

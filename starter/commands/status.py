@@ -1,7 +1,5 @@
 """Track: `starter status`, where each claim stands, as a table or as JSON."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

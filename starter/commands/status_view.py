@@ -1,8 +1,6 @@
 """How `starter status` reads at any width, on a terminal or in a pipe: a table when it fits,
 else one block per claim; lines wrap between words, never inside one, and no column is cut."""
 
-from __future__ import annotations
-
 import textwrap
 from typing import Any
 

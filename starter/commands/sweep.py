@@ -1,8 +1,6 @@
 """Track: `starter sweep`, many runs of one training command on local cores, Slurm or Ray,
 each recorded as `starter run` records one; `--status` and `--resume` for sweeps under way."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Any

@@ -1,8 +1,6 @@
 """Share: `starter push mlflow` and `starter pull mlflow` (the team's tracking server), and
 `starter export hf` (a Hugging Face model card)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,7 +1,5 @@
 """Track: `starter log` and `starter run`, which record results in the results log."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Any

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -88,22 +87,35 @@ def find_card(start: Path) -> Path:
 
 
 def load_card(path: Path) -> Paper:
-    """Read and validate a paper card; errors name the file and the field."""
+    """Read and validate a paper card; errors name the file and the field. The TOML is
+    parsed once per version of the file (cardcache.py); the validation runs every time."""
+    from starter.papers import cardcache
+
+    source = str(path)
+    data = cardcache.table(path, _read, lambda text: _toml(text, source))
+    return paper_from_dict(data, source)
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM (some Windows editors) is dropped
+        return path.read_text(encoding="utf-8-sig")  # a BOM (some Windows editors) is dropped
     except FileNotFoundError:
         raise NotFoundError(f"no paper card at {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read paper card {path}: {exc}") from None
-    return parse_card(text, str(path))
 
 
 def parse_card(text: str, source: str = CARD_NAME) -> Paper:
+    return paper_from_dict(_toml(text, source), source)
+
+
+def _toml(text: str, source: str) -> dict[str, Any]:
+    import tomllib  # here: a card read through cardcache usually needs no parser
+
     try:
-        data = tomllib.loads(text.removeprefix("\ufeff"))
+        return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: not valid TOML ({exc}); fix the syntax and retry") from None
-    return paper_from_dict(data, source)
 
 
 class _Fields:
