@@ -144,7 +144,7 @@ def header(bench: Bench, quick: bool) -> str:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    dists = ["starter", "typer", "click", "cookiecutter", "copier", "mlflow", "pyinstrument"]
+    dists = ["paper-starter", "typer", "click", "cookiecutter", "copier", "mlflow", "pyinstrument"]
     return "\n".join(
         [
             "## starter benchmark",
