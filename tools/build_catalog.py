@@ -1,10 +1,13 @@
 """Build the catalog cards in papers/ from the verified catalog facts (papers.json).
 
-usage: python tools/build_catalog.py PATH/TO/papers.json [papers/]
+usage: python tools/build_catalog.py PATH/TO/papers.json [papers/] [--additions FILE]
 
 Every paper and every claim of the facts file becomes a card, under the id the facts give,
 with its value as printed, its evidence and its confidence. Nothing is added but the
-`central` marks below, an editorial choice of the headline claims that a user can change.
+`central` marks below, an editorial choice of the headline claims that a user can change,
+and the claims of an additions file (tests/data/catalog-additions.json): numbers this
+project verified itself from public sources, each with its evidence, appended after the
+paper's verified claims.
 """
 
 from __future__ import annotations
@@ -82,9 +85,28 @@ def paper_from_fact(fact: dict) -> Paper:
     )
 
 
+def with_additions(facts: list[dict], additions: list[dict]) -> list[dict]:
+    """The facts with each addition's claims appended to its paper's (ids must be new)."""
+    by_key = {fact["key"]: fact for fact in facts}
+    for extra in additions:
+        fact = by_key[extra["key"]]
+        known = {c["id"] for c in fact["claims"]}
+        clash = known & {c["id"] for c in extra["claims"]}
+        if clash:
+            raise SystemExit(f"{extra['key']}: additions repeat claim ids {sorted(clash)}")
+        fact["claims"] = [*fact["claims"], *extra["claims"]]
+    return facts
+
+
 def main() -> None:
-    facts = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    out = Path(sys.argv[2] if len(sys.argv) > 2 else "papers")
+    args = sys.argv[1:]
+    additions: list[dict] = []
+    if "--additions" in args:
+        at = args.index("--additions")
+        additions = json.loads(Path(args[at + 1]).read_text(encoding="utf-8"))
+        del args[at : at + 2]
+    facts = with_additions(json.loads(Path(args[0]).read_text(encoding="utf-8")), additions)
+    out = Path(args[1] if len(args) > 1 else "papers")
     out.mkdir(exist_ok=True)
     for fact in facts:
         paper = paper_from_fact(fact)

@@ -12,7 +12,12 @@ from starter.papers import catalog
 from starter.papers.card import load_card
 from starter.papers.card_write import render_card
 
+# The verified facts (a copy of the shared catalog facts) and the claims this project verified
+# itself from public sources, with their evidence (tools/build_catalog.py --additions).
 FACTS = json.loads((DATA / "catalog-facts.json").read_text(encoding="utf-8"))
+for _extra in json.loads((DATA / "catalog-additions.json").read_text(encoding="utf-8")):
+    _paper = next(fact for fact in FACTS if fact["key"] == _extra["key"])
+    _paper["claims"] = [*_paper["claims"], *_extra["claims"]]
 
 
 def test_catalog_has_one_card_per_verified_paper():
