@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 
 import sandbox  # noqa: E402
 import scale  # noqa: E402
+import update  # noqa: E402
 import where  # noqa: E402
 from timing import Command, Timings, markdown, measure  # noqa: E402
 
@@ -39,7 +40,7 @@ ADAPTERS = ANCHORS / "adapters"
 PAPER = "lecun1989"  # a catalog paper: `starter new` needs no network for it
 CLAIM = "test-error"
 ARXIV_ID = "hep-ex/0406020v1"  # served from fixtures/ by the loopback server
-SCENARIOS = ("startup", "scaffold", "log", "metadata", "scale")
+SCENARIOS = ("startup", "scaffold", "update", "log", "metadata", "scale")
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,34 @@ def scaffold(bench: Bench) -> None:
     bench.target("`starter new --offline` with commit vs cookiecutter + git", 0.8, ratio, also=cpu)
 
 
+def update_scenario(bench: Bench) -> None:
+    """`starter update` vs `cruft update` and `copier update` (bench/update.py)."""
+    try:
+        prepared = update.prepare(bench.work, bench.env, bench.starter)
+    except RuntimeError as exc:
+        bench.notes.append(f"update: not timed ({exc})")
+        bench.target("`starter update` vs `cruft update`", 0.5, None)
+        return
+    commands = [bench.cmd(label, argv) for label, argv in prepared["wrappers"].items()]
+    timings = bench.time(
+        "Updating a committed, user-edited project from template v1 to v2 "
+        "(each run resets the project first)",
+        commands,
+        ["cruft update", "copier update"],
+    )
+    print(update.merge_report(prepared["projects"]), flush=True)
+    bench.notes.append(
+        "update: `starter update` exits 7 on purpose (the expected conflict); copier and "
+        "cruft exit 0 with a conflict"
+    )
+    bench.target(
+        "`starter update` vs `cruft update`",
+        0.5,
+        timings.ratio("starter update", "cruft update"),
+        also=f"CPU {timings.ratio('starter update', 'cruft update', cpu=True):.2f}×",
+    )
+
+
 MLFLOW_STORE_NOTE = "MLflow logs to its default local store (nothing configured)"
 
 
@@ -543,6 +572,7 @@ def main() -> int:
         steps = {
             "startup": lambda: startup(bench),
             "scaffold": lambda: scaffold(bench),
+            "update": lambda: update_scenario(bench),
             "log": lambda: logging(bench),
             "metadata": lambda: metadata(bench),
             "scale": lambda: scale_scenario(bench, sizes),

@@ -4,6 +4,7 @@ and the answers (`.starter/template.toml`), and the files as rendered (`.starter
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ SCHEMA = 1
 PROTECTED = ("paper.toml", "results/", f"{RECORD_DIR}/")
 ANSWER_KEYS = ("paper", "project", "package", "author", "email", "license", "year", "require")
 
+# What a TOML literal string cannot hold: control characters other than tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 ANSWERS_HEADER = """\
 # How `starter new` made this repository: the template, its version and your answers.
 # `starter update` renders the template's newer version with the same answers and merges
@@ -117,11 +120,7 @@ def dump_base(card: str, files: dict[str, BaseFile]) -> str:
 def toml_text(text: str) -> str:
     """`text` as a TOML string: a multi-line literal string (readable in a diff) when the
     text allows it, else a one-line basic string with escapes."""
-    literal_ok = (
-        "'''" not in text
-        and not text.endswith("'")
-        and not any((c < " " and c not in "\t\n") or c == "\x7f" for c in text)
-    )
+    literal_ok = "'''" not in text and not text.endswith("'") and not _CONTROL.search(text)
     if literal_ok:
         return f"'''\n{text}'''"
     return quote(text)
