@@ -249,7 +249,7 @@ def _record_files(
     else:
         shown = str(Path(source).expanduser().resolve())
     rec = record.Record(shown, tmpl.name, __version__, templating.content_hash(tmpl), answers)
-    base = record.dump_base(card, record.base_files(rendered))
+    base = record.dump_base(card, record.base_files(rendered), answers)
     return [
         templating.RenderedFile(record.ANSWERS_FILE, rec.dump().encode("utf-8")),
         templating.RenderedFile(record.BASE_FILE, base.encode("utf-8")),

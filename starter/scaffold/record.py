@@ -4,6 +4,7 @@ and the answers (`.starter/template.toml`), and the files as rendered (`.starter
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ ANSWERS_HEADER = """\
 # How `starter new` made this repository: the template, its version and your answers.
 # `starter update` renders the template's newer version with the same answers and merges
 # the difference into your files (it never touches paper.toml or results/). Change an
-# answer here to have the next update use it.
+# answer here (a new e-mail address, say) and `starter update` merges what it changes.
 """
 BASE_HEADER = """\
 # The files exactly as the template rendered them, with the paper card they were rendered
@@ -82,6 +83,13 @@ class Base:
 
     card: str
     files: dict[str, BaseFile]
+    answers: str = ""  # answers_digest() of the answers these files were rendered with
+
+
+def answers_digest(answers: dict[str, Any]) -> str:
+    """A digest of the answers: an update re-renders when they changed since the last."""
+    shown = {k: answers.get(k) for k in ANSWER_KEYS if answers.get(k) not in (None, "")}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def protected(path: str) -> bool:
@@ -102,8 +110,12 @@ def base_files(files: list[RenderedFile]) -> dict[str, BaseFile]:
     return out
 
 
-def dump_base(card: str, files: dict[str, BaseFile]) -> str:
-    parts = [BASE_HEADER, f"\nschema = {SCHEMA}\ncard = {toml_text(card)}\n"]
+def dump_base(card: str, files: dict[str, BaseFile], answers: dict[str, Any]) -> str:
+    parts = [
+        BASE_HEADER,
+        f'\nschema = {SCHEMA}\nanswers = "{answers_digest(answers)}"\n',
+        f"card = {toml_text(card)}\n",
+    ]
     for path in sorted(files):
         f = files[path]
         lines = [f"\n[files.{quote(path)}]"]
@@ -170,7 +182,7 @@ def load_base(root: Path) -> Base:
         if text is not None:
             digest = hashlib.sha256(str(text).encode("utf-8")).hexdigest()
         files[path] = BaseFile(text, str(digest), bool(raw.get("executable", False)))
-    return Base(card, files)
+    return Base(card, files, str(data.get("answers", "")))
 
 
 def _load(root: Path, name: str) -> dict[str, Any]:

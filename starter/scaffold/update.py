@@ -93,6 +93,7 @@ def update(root: Path, *, template: str | None = None, pretend: bool = False) ->
     from starter.papers.card import parse_card
     from starter.scaffold import templating
     from starter.scaffold.context import build_context
+    from starter.scaffold.create import normalize_license, normalize_require
 
     record = rec.load_record(root)
     base = rec.load_base(root)
@@ -101,20 +102,24 @@ def update(root: Path, *, template: str | None = None, pretend: bool = False) ->
     result = UpdateResult(
         root, tmpl.name, record.version, __version__, record.hash, new_hash, (), pretend
     )
-    if new_hash == record.hash and record.version == __version__:
-        return result  # the same template and the same starter render the same files
-
     answers = record.answers
+    if (new_hash, __version__, rec.answers_digest(answers)) == (
+        record.hash,
+        record.version,
+        base.answers,
+    ):
+        return result  # the same template, starter and answers render the same files
+
     context = build_context(
         parse_card(base.card, source=str(root / rec.BASE_FILE)),
         package=answers["package"],
         project=answers["project"],
         author=answers["author"],
         email=answers.get("email"),
-        license_id=answers["license"],
+        license_id=normalize_license(answers["license"]),
         template_defaults=tmpl.defaults(),
         year=answers["year"],
-        require=answers.get("require"),
+        require=normalize_require(answers.get("require")),
     )
     rendered = [f for f in templating.render_files(tmpl, context) if not rec.protected(f.path)]
     new_files = rec.base_files(rendered)
@@ -136,7 +141,7 @@ def update(root: Path, *, template: str | None = None, pretend: bool = False) ->
     )
     from starter.fsutil import atomic_write_text
 
-    atomic_write_text(root / rec.BASE_FILE, rec.dump_base(base.card, new_files))
+    atomic_write_text(root / rec.BASE_FILE, rec.dump_base(base.card, new_files, answers))
     atomic_write_text(root / rec.ANSWERS_FILE, new_record.dump())
     return result
 

@@ -219,3 +219,13 @@ def test_update_command_in_a_repository_without_its_record_is_one_line(cli, tmp_
     assert result.exit_code == 4
     assert result.stderr.startswith("starter: error: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_changed_answer_is_merged_in_even_without_a_new_template(tmp_path: Path):
+    made = scaffold.create(catalog.get("lenet5"), tmp_path / "r", email="ada@example.org").path
+    edit(made / ".starter/template.toml", 'email = "ada@example.org"', 'email = "ada@new.org"')
+    git(made, "commit", "-qam", "New address")
+    result = update(made)
+    assert actions(result) == {"CITATION.cff": "updated", "pyproject.toml": "updated"}
+    assert "ada@new.org" in (made / "pyproject.toml").read_text()
+    assert update(made).up_to_date
