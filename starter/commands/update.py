@@ -103,7 +103,8 @@ def _print_diff(result: Any) -> None:
             tofile=f"b/{c.path}" if c.action != "removed" else "/dev/null",
         )
         for line in lines:
-            sys.stdout.write(line if line.endswith("\n") else line + "\n\\ No newline\n")
+            end = "" if line.endswith("\n") else "\n\\ No newline at end of file\n"
+            sys.stdout.write(line + end)
 
 
 def register(app: typer.Typer) -> None:

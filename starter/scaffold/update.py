@@ -230,12 +230,15 @@ def _apply(root: Path, change: Change) -> None:
 
 def _check_clean(root: Path, changes: list[Change]) -> None:
     """Refuse to write over changes git does not have yet: they could not be got back."""
+    import shutil
+
     paths = [c.path for c in changes if c.writes and (root / c.path).exists()]
-    if not paths:
+    git = shutil.which("git")
+    if not paths or git is None:  # without git there is no repository to be dirty
         return
     from starter.scaffold.gitutil import uncommitted
 
-    dirty = uncommitted(_git(), root, paths)
+    dirty = uncommitted(git, root, paths)
     if dirty:
         shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
         raise ConflictError(
