@@ -17,6 +17,7 @@ FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
 # Where each service lives on the test server; the env var points starter there.
 PREFIXES = {
     "STARTER_ARXIV_API": "/arxiv/api/query",
+    "STARTER_ARXIV_EPRINT": "/arxiv/e-print",
     "STARTER_CROSSREF_API": "/crossref",
     "STARTER_DOI_RESOLVER": "/doi",
     "STARTER_S2_API": "/s2/graph/v1",

@@ -1,4 +1,5 @@
-"""Track: `starter claim add|list|tolerance|remove`, the claims of the paper card."""
+"""Track: `starter claim add|list|tolerance|remove` (extract and review: drafts.py), the
+claims of the paper card."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from starter.commands.common import DIRECTORY, NEGATIVE_OK, open_repo, unit_suff
 from starter.commands.render import print_json, warn
 
 claim_app = typer.Typer(
-    help="Add, list, change and remove the paper's claims.", no_args_is_help=True
+    help="Add, list, change and remove the paper's claims; draft them from its LaTeX source.",
+    no_args_is_help=True,
 )
 
 NO_CLAIMS = 'no claims yet; add one: starter claim add "top-1 error" 23.6 --unit %'
@@ -173,4 +175,8 @@ def claim_remove(
 
 
 def register(app: typer.Typer) -> None:
+    from starter.commands import drafts
+
+    claim_app.command("extract")(drafts.claim_extract)
+    claim_app.command("review")(drafts.claim_review)
     app.add_typer(claim_app, name="claim", rich_help_panel="Track")

@@ -49,6 +49,11 @@ def new(
         False, "--pretend", help="List the files that would be written; write nothing."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print what was created as JSON."),
+    extract: bool = typer.Option(
+        False,
+        "--extract",
+        help="Draft the paper's claims from its arXiv LaTeX source (see `claim extract`).",
+    ),
 ) -> None:
     """Create a reimplementation repository for PAPER.
 
@@ -67,6 +72,9 @@ def new(
     )
     with waiting("looking up the paper", quiet=as_json):
         found = metadata.resolve(paper, offline=conf.offline, on_warning=warn)
+    drafted: list[str] = []
+    if extract:
+        found, drafted = _with_drafts(found, conf.offline, quiet=as_json)
     result = scaffold.create(
         found,
         directory,
@@ -80,12 +88,35 @@ def new(
         pretend=pretend,
     )
     if as_json:
-        print_json(result.to_json())
+        print_json({**result.to_json(), "drafted": drafted} if extract else result.to_json())
         return
     if pretend:
         _print_pretend(result)
         return
     _print_summary(result)
+    if drafted:
+        typer.echo(f"\nDrafted {len(drafted)} claims from the LaTeX source into paper.toml;")
+        typer.echo("review them before you compare: starter claim review")
+
+
+def _with_drafts(found: Any, offline: bool, *, quiet: bool) -> tuple[Any, list[str]]:
+    """The paper with draft claims from its e-print; what went wrong is a warning, since
+    the repository is worth making without them."""
+    from starter.errors import StarterError
+    from starter.papers.latex.workflow import with_drafts
+
+    if not found.arxiv_id:
+        warn("--extract: the paper has no arXiv id, so no LaTeX source to draft claims from")
+        return found, []
+    try:
+        with waiting("reading the paper's LaTeX source", quiet=quiet):
+            paper, outcome = with_drafts(found, offline=offline)
+    except StarterError as exc:
+        warn(f"--extract: {exc.message}; nothing drafted (retry: starter claim extract)")
+        return found, []
+    if outcome.message:
+        warn(f"--extract: arXiv:{outcome.arxiv_id}: {outcome.message}; nothing drafted")
+    return paper, [d.claim.id for d in outcome.added]
 
 
 def _print_pretend(result: Any) -> None:

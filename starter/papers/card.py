@@ -46,7 +46,8 @@ CLAIM_FIELDS = (
 )
 AGGREGATION_KINDS = ("single", "best", "mean")
 DIRECTIONS = ("higher", "lower", "none")
-CONFIDENCES = ("high", "medium", "low")
+# "draft": proposed by `starter claim extract`, not yet reviewed (never judged).
+CONFIDENCES = ("high", "medium", "low", "draft")
 
 # ----------------------------------------------------------------------------- reading
 

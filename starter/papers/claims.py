@@ -9,8 +9,29 @@ from starter.errors import InputError
 from starter.models import Aggregation, Claim, ClaimValue, Direction
 
 # Words in a metric's name that say which way is better ("top-1 error", "BLEU").
-LOWER_WORDS = ("error", "loss", "perplexity", "ppl", "wer", "cer", "time", "latency", "fid")
-HIGHER_WORDS = ("accuracy", "acc", "bleu", "f1", "auc", "map", "rouge", "precision", "recall")
+LOWER_WORDS = ("error", "loss", "perplexity", "ppl", "wer", "cer", "time", "latency", "fid",
+               "nll", "mse", "rmse", "mae", "regret", "cost", "flops", "kid", "lpips", "bpd",
+               "err", "distance", "days", "hours")  # fmt: skip
+HIGHER_WORDS = ("accuracy", "acc", "bleu", "f1", "auc", "map", "rouge", "precision", "recall",
+                "psnr", "ssim", "ndcg", "mrr", "iou", "elbo", "likelihood", "prec", "rec",
+                "gauc", "speedup", "speed", "throughput", "reward", "return", "score")  # fmt: skip
+# What a table header says outright: an arrow, or the words themselves.
+_HIGHER_SAYS = (
+    "↑",
+    "\\uparrow",
+    "higher is better",
+    "higher better",
+    "(higher)",
+    "larger is better",
+)
+_LOWER_SAYS = (
+    "↓",
+    "\\downarrow",
+    "lower is better",
+    "lower better",
+    "(lower)",
+    "smaller is better",
+)
 
 
 def parse_number(text: str, what: str = "value") -> float:
@@ -53,11 +74,18 @@ def parse_claim_value(text: str | None) -> tuple[ClaimValue, str | None, str | N
 
 
 def guess_direction(metric: str) -> Direction | None:
-    """Which way is better, read from the metric's name; None when the name does not say."""
-    words = metric.lower().replace("-", " ").replace("_", " ").split()
-    if any(w in LOWER_WORDS for w in words):
+    """Which way is better, read from the metric's name or a table header ("FID ↓",
+    "accuracy (higher is better)"); None when it does not say."""
+    text = metric.lower()
+    if any(mark in text for mark in _HIGHER_SAYS):
+        return "higher"
+    if any(mark in text for mark in _LOWER_SAYS):
         return "lower"
-    if any(w in HIGHER_WORDS for w in words):
+    words = text.replace("-", " ").replace("_", " ").replace("/", " ").split()
+    words = [w.strip(".,;:()[]{}") for w in words]
+    if "negative" in words or any(w in LOWER_WORDS for w in words):
+        return "lower"
+    if "IS" in metric.replace("/", " ").split() or any(w in HIGHER_WORDS for w in words):
         return "higher"
     return None
 

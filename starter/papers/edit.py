@@ -78,6 +78,75 @@ def add_claim(path: Path, claim: Claim) -> Claim:
     return stored
 
 
+def add_claims(path: Path, claims: list[Claim]) -> list[Claim]:
+    """Append several claims in one write (ids made unique); returns them as stored."""
+    from dataclasses import replace
+
+    import tomlkit
+
+    paper, doc = _load(path)
+    stored_ids = []
+    for claim in claims:
+        claim = replace(claim, id=unique_id(paper, claim))
+        paper = replace(paper, claims=(*paper.claims, claim))
+        table = tomlkit.parse(render_claim(claim))["claims"][0]
+        table.trivia.indent = "\n"
+        if "claims" in doc:
+            doc["claims"].append(table)
+        else:
+            aot = tomlkit.aot()
+            aot.append(table)
+            doc.append("claims", aot)
+        stored_ids.append(claim.id)
+    saved = _save(path, doc)
+    return [c for c in saved.claims if c.id in stored_ids]
+
+
+# What `starter claim review` may change in a draft before accepting it.
+REVIEW_FIELDS = ("metric", "value", "unit", "direction", "setting", "dataset", "split", "source")
+
+
+def accept_claim(path: Path, claim_id: str, changes: dict[str, str] | None = None) -> Claim:
+    """Take away a draft claim's draft mark, first applying `changes` (text as typed:
+    value "76.2" or "95%", direction "higher", "lower" or "none")."""
+    from starter.papers.claims import parse_claim_value
+
+    paper, doc = _load(path)
+    _, table = _claim_table(doc, paper, claim_id)
+    claim = paper.claim(claim_id)
+    assert claim is not None
+    if claim.confidence != "draft":
+        raise InputError(f"claim {claim_id!r} is not a draft; nothing to review")
+    for name, text in (changes or {}).items():
+        if name not in REVIEW_FIELDS:
+            raise InputError(f"cannot change {name!r} here; edit paper.toml for that")
+        text = text.strip()
+        if name == "value":
+            number, value_text, unit = parse_claim_value(text or None)
+            if number is None:
+                raise InputError("a drafted claim keeps a value; reject it instead")
+            table["value"] = list(number) if isinstance(number, tuple) else number
+            table["value_text"] = value_text
+            if unit:
+                table["unit"] = unit
+        elif name == "direction":
+            if text not in ("higher", "lower", "none"):
+                raise InputError(f"direction {text!r}: type higher, lower or none")
+            table["direction"] = text
+        elif text:
+            table[name] = text
+        elif name in table and name != "metric":
+            del table[name]
+    if "confidence" in table:
+        del table["confidence"]
+    evidence = str(table.get("evidence", ""))
+    if evidence.endswith(": review it"):
+        table["evidence"] = evidence.removesuffix(": review it") + ", reviewed"
+    stored = _save(path, doc).claim(claim_id)
+    assert stored is not None
+    return stored
+
+
 def _claim_table(doc: Any, paper: Paper, claim_id: str) -> tuple[int, Any]:
     index = next((i for i, c in enumerate(paper.claims) if c.id == claim_id), None)
     if index is None:

@@ -18,6 +18,7 @@ from starter.errors import NetworkError
 SERVICES: dict[str, tuple[str, str, str]] = {
     # name -> (environment variable, default address, name shown to the user)
     "arxiv": ("STARTER_ARXIV_API", "https://export.arxiv.org/api/query", "arXiv"),
+    "arxiv_eprint": ("STARTER_ARXIV_EPRINT", "https://arxiv.org/e-print", "arXiv's e-prints"),
     "crossref": ("STARTER_CROSSREF_API", "https://api.crossref.org", "Crossref"),
     "doi": ("STARTER_DOI_RESOLVER", "https://doi.org", "the DOI resolver"),
     "semanticscholar": (
@@ -32,6 +33,7 @@ SERVICES: dict[str, tuple[str, str, str]] = {
 # What would help when a service rate-limits us.
 RATE_LIMIT_HINTS = {
     "arxiv": "arXiv allows one request every 3 seconds; wait a minute and retry",
+    "arxiv_eprint": "arXiv allows one request every 3 seconds; wait a minute and retry",
     "crossref": "set STARTER_MAILTO (or `mailto` in the config file) to join Crossref's "
     "polite pool, or wait and retry",
     "doi": "wait a minute and retry",
@@ -309,7 +311,7 @@ def _adapter_class() -> type:
             backoff = _float_env("STARTER_HTTP_BACKOFF", 1.0)
             attempt = 0
             while True:
-                if request.url.startswith(base_url("arxiv")):
+                if request.url.startswith((base_url("arxiv"), base_url("arxiv_eprint"))):
                     _arxiv_pace()
                 self.client.network_requests += 1
                 try:

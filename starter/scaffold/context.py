@@ -37,14 +37,16 @@ def build_context(
 
     year = year or _dt.date.today().year
     given, family = split_name(author)
-    measured = [c for c in paper.claims if c.value is not None and c.direction is not None]
+    # Drafts (`--extract`) wait in paper.toml for review; the README lists reviewed claims.
+    claims = [c for c in paper.claims if c.confidence != "draft"]
+    measured = [c for c in claims if c.value is not None and c.direction is not None]
     context: dict[str, Any] = {
         **template_defaults,
         "paper": paper,
-        "claims": list(paper.claims),
-        "central_claims": [c for c in paper.claims if c.central],
+        "claims": claims,
+        "central_claims": [c for c in claims if c.central],
         "measured_claims": measured,
-        "datasets": sorted({c.dataset for c in paper.claims if c.dataset}),
+        "datasets": sorted({c.dataset for c in claims if c.dataset}),
         "cite_as": f"{paper.short_authors()} ({paper.year})"
         if paper.year
         else paper.short_authors(),

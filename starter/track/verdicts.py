@@ -264,6 +264,9 @@ def judge(
         "source": claim.source,
         "ci95": None,
     }
+    if claim.confidence == "draft":
+        # Proposed by `starter claim extract` and not yet reviewed: never judged.
+        return _status(base, counted, "not-judged", ["draft: review it with starter claim review"])
     if claim.is_qualitative:
         # A qualitative claim can never receive a number, so "pending" would never end.
         return _status(base, counted, "not-judged", notes)

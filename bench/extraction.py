@@ -1,0 +1,209 @@
+"""How well `starter claim extract` drafts the numbers a reimplementer would track.
+
+Reads the corpus in tests/data/latex/ (real papers' LaTeX sources as e-prints, each with a
+hand-written truth.json) and measures, per paper and per split (SPLIT.json: "tune", the
+papers the extractor was developed on; "heldout", never looked at while developing):
+
+- recall: of the truth's main-table numbers (the paper's own method), how many are among
+  the default 15 drafts with the right printed text, row and column (and table label);
+- precision: of those 15 drafts, how many are numbers of the truth (any table, or the
+  abstract: same printed text, file and line within 2);
+- the extraction time per paper (read, expand, parse, rank and draft; median of 3 runs
+  after a warm-up; the e-print's bytes are already in memory).
+
+    python bench/extraction.py            # prints Markdown
+    python bench/extraction.py --write    # also updates its section of bench/RESULTS.md
+    python bench/extraction.py --split tune --show   # the drafts of each paper, for work
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "latex"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+BEGIN, END = "<!-- extraction:begin -->", "<!-- extraction:end -->"
+LIMIT = 15
+
+sys.path.insert(0, str(ROOT))
+
+
+def compact(text: str | None) -> str:
+    plain = unicodedata.normalize("NFKC", text or "").lower().replace("−", "-")
+    return re.sub(r"[^a-z0-9]", "", plain)
+
+
+def words(text: str | None) -> list[str]:
+    return re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text or "").lower())
+
+
+def printed(text: str | None) -> str:
+    value = (text or "").strip().replace("−", "-").replace(",", "").replace(" ", "")
+    value = re.sub(r"(?:·|×|x|\\cdot|\\times)10\^\{?([-+]?\d+)\}?", r"e\1", value)
+    return value.rstrip("%").replace("e+", "e").lstrip("+")
+
+
+def contained(a: list[str], b: list[str]) -> bool:
+    """a is a run of words inside b."""
+    return bool(a) and any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
+def same_label(draft: str | None, truth: str | None, source: str | None = None) -> bool:
+    if not truth:
+        return True
+    candidates = [truth]
+    if source:
+        from starter.papers.latex import parse
+
+        candidates.append(parse.to_text(parse.parse(source)))
+    d = words(draft)
+    for t_text in candidates:
+        t = words(t_text)
+        if compact(draft) == compact(t_text) or contained(d, t) or contained(t, d):
+            return True
+    return False
+
+
+def matches(draft, truth: dict) -> bool:
+    if printed(draft.claim.value_text) != printed(truth.get("value_text")):
+        return False
+    if truth.get("row") is None:  # a number of the abstract or the conclusion
+        return (
+            draft.part != "table"
+            and Path(draft.file).as_posix() == truth.get("file")
+            and abs(draft.line - int(truth.get("line") or 0)) <= 2
+        )
+    if draft.part != "table":
+        return False
+    labels = (truth.get("table_label"), draft.table_label)
+    if all(labels) and compact(labels[0]) != compact(labels[1]):
+        return False
+    return same_label(draft.row, truth.get("row"), truth.get("row_source")) and same_label(
+        draft.column, truth.get("column")
+    )
+
+
+def measure(slug: str, show: bool = False) -> dict:
+    from starter.papers.latex.drafts import drafts, read_source
+
+    data = (CORPUS / slug / "eprint.tar.gz").read_bytes()
+    truth = json.loads((CORPUS / slug / "truth.json").read_text(encoding="utf-8"))
+    read_source(data)  # warm-up: imports, caches
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        extraction = read_source(data)
+        proposed = [d for d in drafts(extraction, None, LIMIT) if d.skipped is None]
+        times.append(time.perf_counter() - started)
+    main = [t for t in truth if t.get("main_table")]
+    found = sum(1 for t in main if any(matches(d, t) for d in proposed))
+    correct = sum(1 for d in proposed if any(matches(d, t) for t in truth))
+    if show:
+        print(f"\n## {slug}: names {extraction.names}")
+        for d in proposed:
+            ok = "+" if any(matches(d, t) for t in truth) else " "
+            print(f" {ok} {d.claim.value_text:>9}  {d.file}:{d.line}  {d.claim.source}")
+        for t in main:
+            if not any(matches(d, t) for d in proposed):
+                print(
+                    f"   missed: {t.get('value_text')} row {t.get('row')!r} col {t.get('column')!r}"
+                )
+    return {
+        "paper": slug,
+        "main": len(main),
+        "found": found,
+        "drafts": len(proposed),
+        "correct": correct,
+        "seconds": statistics.median(times),
+    }
+
+
+def ratio(a: int, b: int) -> str:
+    return f"{a / b:.2f}" if b else "n/a"
+
+
+def markdown(split: dict[str, list[str]], rows: dict[str, list[dict]]) -> str:
+    lines = [
+        "## Claim extraction from LaTeX sources (`bench/extraction.py`)",
+        "",
+        f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"- machine: {platform.machine()}, Linux {platform.release()}; "
+        f"Python {platform.python_version()}",
+        f"- papers measured: {sum(len(v) for v in rows.values())} "
+        + ", ".join(f"({len(v)} {k})" for k, v in rows.items()),
+        f"- recall: of the truth's main-table numbers of the paper's own method, the share "
+        f"among the default {LIMIT} drafts with the right printed text, row and column; "
+        "precision: of those drafts, the share that are truth numbers (tables or abstract)",
+        "- time: reading one e-print already in memory (unpack, expand, parse, rank, draft), "
+        "median of 3 runs after a warm-up",
+        "",
+        "| split | paper | main-table numbers | found in top 15 | recall | drafts | truth numbers "
+        "among them | precision | time ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, results in rows.items():
+        for r in results:
+            lines.append(
+                f"| {name} | {r['paper']} | {r['main']} | {r['found']} | "
+                f"{ratio(r['found'], r['main'])} | {r['drafts']} | {r['correct']} | "
+                f"{ratio(r['correct'], r['drafts'])} | {r['seconds'] * 1000:.0f} |"
+            )
+    lines += ["", "| split | papers | recall (all numbers pooled) | mean recall per paper | "
+              "precision (pooled) | slowest ms |", "|---|---|---|---|---|---|"]  # fmt: skip
+    for name, results in rows.items():
+        main = sum(r["main"] for r in results)
+        found = sum(r["found"] for r in results)
+        drafts = sum(r["drafts"] for r in results)
+        correct = sum(r["correct"] for r in results)
+        per_paper = [r["found"] / r["main"] for r in results if r["main"]]
+        mean = f"{statistics.mean(per_paper):.2f}" if per_paper else "n/a"
+        slowest = max((r["seconds"] for r in results), default=0.0) * 1000
+        lines.append(
+            f"| {name} | {len(results)} | {ratio(found, main)} ({found}/{main}) | {mean} | "
+            f"{ratio(correct, drafts)} ({correct}/{drafts}) | {slowest:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write(section: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    block = f"{BEGIN}\n{section}{END}\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        text = head + block + tail.lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=("tune", "heldout"), help="measure one split only")
+    parser.add_argument("--show", action="store_true", help="print each paper's drafts")
+    parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    args = parser.parse_args()
+    split = json.loads((CORPUS / "SPLIT.json").read_text(encoding="utf-8"))
+    rows = {
+        name: [measure(slug, args.show) for slug in papers]
+        for name, papers in split.items()
+        if args.split in (None, name)
+    }
+    section = markdown(split, rows)
+    print(section)
+    if args.write:
+        write(section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

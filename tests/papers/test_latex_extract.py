@@ -1,0 +1,202 @@
+"""Reading real papers' LaTeX sources (tests/data/latex/, the papers the extractor was
+tuned on; see its README): tables, macros, abstract numbers, ranking and drafts."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import cache
+
+import pytest
+from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from starter.papers.claims import guess_direction
+from starter.papers.latex.drafts import drafts, read_source
+from starter.papers.latex.numbers import read_cell
+
+CORPUS = DATA / "latex"
+
+
+@cache
+def extraction(slug: str):
+    return read_source((CORPUS / slug / "eprint.tar.gz").read_bytes())
+
+
+def top(slug: str, limit: int = 15):
+    return drafts(extraction(slug), None, limit)
+
+
+def test_the_transformer_paper_ranks_its_own_rows_of_table_2_first():
+    found = top("attention-is-all-you-need")
+    first = [(d.row, d.column, d.claim.value_text) for d in found[:6]]
+    assert first == [
+        ("Transformer (base model)", "BLEU / EN-DE", "27.3"),
+        ("Transformer (base model)", "BLEU / EN-FR", "38.1"),
+        ("Transformer (base model)", "Training Cost (FLOPs)", "3.3e18"),
+        ("Transformer (big)", "BLEU / EN-DE", "28.4"),
+        ("Transformer (big)", "BLEU / EN-FR", "41.8"),
+        ("Transformer (big)", "Training Cost (FLOPs)", "2.3e19"),
+    ]
+    big = found[3].claim
+    assert big.source == (
+        "Table 2 (tab:wmt-results), row 'Transformer (big)', column 'BLEU / EN-DE'; Abstract"
+    )
+    assert (found[3].file, found[3].line) == ("results.tex", 26)
+    assert big.evidence.startswith("results.tex line 26: '28.4'")
+    assert (big.confidence, big.unit, big.direction, big.value) == ("draft", "BLEU", "higher", 28.4)
+    assert found[2].claim.value == 3.3e18 and found[2].claim.direction == "lower"
+
+
+def test_abstract_numbers_with_a_metric_follow_the_main_table():
+    found = top("attention-is-all-you-need")
+    abstract = [(d.claim.value_text, d.claim.unit) for d in found if d.part == "abstract"]
+    assert abstract == [("2", "BLEU"), ("3.5", "days")]  # 28.4 and 41.8 joined Table 2's
+    assert all(d.file == "ms.tex" and d.line == 127 for d in found if d.part == "abstract")
+
+
+def test_baselines_with_citations_come_after_the_method():
+    found = top("attention-is-all-you-need")
+    kinds = ["baseline" in d.notes[0] for d in found]
+    assert kinds == sorted(kinds)  # never a baseline before one of the method's numbers
+    assert "ByteNet" in [d.row for d in found]
+
+
+def test_def_macros_inside_the_document_give_table_numbers_and_their_line():
+    found = top("maskgit")
+    fid = found[0]
+    assert (fid.claim.value_text, fid.row, fid.column) == ("6.18", "MaskGIT (Ours)", "FID↓")
+    assert (fid.file, fid.line) == ("figures/class_cond_table.tex", 93)
+    assert fid.claim.direction == "lower"
+    assert "ImageNet 256×256" in fid.claim.source  # the group row above
+    cas = next(d for d in found if d.claim.value_text == "63.14")
+    assert cas.column == "CAS × 100 ↑ / Top-1 (76.6)" and cas.claim.direction == "higher"
+
+
+def test_commented_out_rows_and_settings_are_not_drafted():
+    texts = {d.claim.value_text for d in top("maskgit")}
+    assert "5.14" not in texts  # a commented-out row
+    everything = {c.number.text for c in extraction("maskgit").candidates}
+    assert "5.14" not in everything
+    steps = [d for d in top("maskgit", None) if d.column == "# steps" and d.row == "MaskGIT (Ours)"]
+    assert steps and all(d not in top("maskgit") for d in steps)  # settings rank low
+
+
+def test_cut_rows_are_hidden_and_subscript_spreads_read():
+    found = top("hyperbolic-normalizing-flows")
+    assert [d.row for d in found[:6]] == ["𝒯C"] * 3 + ["𝒲ℍC"] * 3
+    first = found[0].claim
+    assert (first.value_text, first.aggregation.spread) == ("-54.9", 0.1)
+    everything = {c.number.text for c in extraction("hyperbolic-normalizing-flows").candidates}
+    assert "-55.6" not in everything  # the \cut{} P-VAE row
+    assert "-55.8" not in everything
+    mnist = next(d for d in found if d.column == "MNIST 2")
+    assert mnist.claim.aggregation.n == 5  # "averaged over 5 runs" in the caption
+
+
+def test_headers_stacked_between_rules_and_last_digit_uncertainty():
+    found = top("mh-gan")
+    first = found[0]
+    assert (first.row, first.column, first.claim.value_text) == (
+        "MH-GAN",
+        "DCGAN / CIFAR-10",
+        "3.113",
+    )
+    assert first.claim.aggregation.spread == pytest.approx(0.069)  # "3.113(69)"
+    assert "p" not in {d.column.split(" / ")[-1] for d in found[:6]}  # p-values rank low
+
+
+def test_newcommand_numbers_phantom_padding_and_dash_placeholders():
+    found = top("parti")
+    main = [(d.column, d.claim.value_text) for d in found if "coco_results" in d.claim.source]
+    assert main == [
+        ("MS-COCO FID (↓) / Zero-shot", "7.23"),
+        ("MS-COCO FID (↓) / Finetuned", "3.22"),
+        ("LN-COCO FID (↓) / Zero-shot", "15.97"),
+        ("LN-COCO FID (↓) / Finetuned", "8.39"),
+    ]
+    assert found[0].claim.source.endswith("; Abstract")  # \fid{} in the abstract too
+
+
+def test_claim_ids_are_unique_and_derived_from_column_and_row():
+    ids = [d.claim.id for d in top("maskgit", None)]
+    assert len(ids) == len(set(ids))
+    assert ids[0] == "fid-maskgit-ours"
+
+
+def test_every_corpus_source_reads_without_error():
+    for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        result = extraction(folder.name)  # held-out papers too: read, never looked into
+        assert result.main and result.kind == "tar"
+
+
+def test_truth_of_the_tuned_papers_is_among_the_top_15():
+    tune = json.loads((CORPUS / "SPLIT.json").read_text(encoding="utf-8"))["tune"]
+    for slug in tune:
+        truth = json.loads((CORPUS / slug / "truth.json").read_text(encoding="utf-8"))
+        found = {(d.file, d.claim.value_text) for d in top(slug)}
+        for item in truth:
+            if item["main_table"]:
+                printed = item["value_text"].replace("·10^", "e")
+                assert (item["file"], printed) in found, (slug, item)
+
+
+def test_a_pdf_or_a_source_without_tables_says_so():
+    assert read_source(b"%PDF-1.7 ...").message == (
+        "the e-print is a PDF: the paper has no LaTeX source"
+    )
+    plain = b"\\documentclass{article}\\begin{document}We did it.\\end{document}"
+    result = read_source(gzip.compress(plain))
+    assert result.message and "no table" in result.message
+    assert read_source(gzip.compress(b"just text")).message == "the e-print holds no LaTeX document"
+
+
+@pytest.mark.parametrize(
+    "text, printed, spread",
+    [
+        ("27.3", "27.3", None),
+        ("-55.4_± 0.2", "-55.4", 0.2),
+        ("3.3·10^18", "3.3e18", None),
+        ("76.2 ± 0.3%", "76.2", 0.3),
+        ("12.3 (0.4)", "12.3", 0.4),
+        ("85.3 (+1.2)", "85.3", None),
+        ("13.5B^†", "13.5", None),
+    ],
+)
+def test_cells_read_as_printed(text, printed, spread):
+    number = read_cell(text)
+    assert number is not None and (number.text, number.spread) == (printed, spread)
+
+
+@pytest.mark.parametrize("text", ["n/a", "∼45", ">1024", "Top-1 (76.6)", "*", "(A)", ""])
+def test_cells_that_are_not_numbers(text):
+    assert read_cell(text) is None
+
+
+@pytest.mark.parametrize(
+    "header, direction",
+    [("FID↓", "lower"), ("IS↑", "higher"), ("acc. (higher is better)", "higher"),
+     ("negative log-likelihood", "lower"), ("BDP-2", None), ("top-1 error", "lower")],
+)  # fmt: skip
+def test_direction_from_arrows_and_header_words(header, direction):
+    assert guess_direction(header) == direction
+
+
+PIECES = [
+    "\\begin{table}", "\\end{table}", "\\begin{tabular}{lcc}", "\\end{tabular}", "&", "\\\\",
+    "\\hline", "\\multicolumn{2}{c}{", "\\multirow{2}{*}{", "}", "{", "$", "\\textbf{", "12.5",
+    "-3", "\\pm", "Ours", "\\cite{x}", "%", "\n", "\\def\\a{\\a\\a}", "\\a",
+    "\\newcommand{\\b}[1]{#1#1}",
+    "\\b{\\b{\\b{7}}}", "\\input{main}", "\\caption{A}", "\\label{t}", "\\begin{abstract}",
+    "\\end{abstract}", "We achieve 3.5 BLEU.", "\\iffalse", "\\fi", "\\section{Conclusion}",
+]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60))
+def test_garbled_latex_never_crashes_the_extractor(pieces):
+    body = "".join(pieces)
+    text = f"\\documentclass{{article}}\\begin{{document}}{body}\\end{{document}}"
+    result = read_source(gzip.compress(text.encode()))
+    drafts(result, None, 15)
