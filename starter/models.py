@@ -63,6 +63,9 @@ class Claim:
     central: bool = False
     evidence: str | None = None
     confidence: str | None = None
+    # Names this claim's value has in the files of training tools (`eval_accuracy`,
+    # `hellaswag/acc_norm`), so `starter log --from` ties them without --map.
+    import_names: tuple[str, ...] = ()
 
     @property
     def is_range(self) -> bool:

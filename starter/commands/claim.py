@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from starter.commands import complete
 from starter.commands.common import DIRECTORY, NEGATIVE_OK, open_repo, unit_suffix
 from starter.commands.render import print_json, warn
 
@@ -138,7 +139,9 @@ def claim_list(
 
 @claim_app.command("tolerance")
 def claim_tolerance(
-    claim_id: str = typer.Argument(..., help="The claim's id.", metavar="CLAIM_ID"),
+    claim_id: str = typer.Argument(
+        ..., help="The claim's id.", metavar="CLAIM_ID", autocompletion=complete.claim_ids
+    ),
     value: float | None = typer.Argument(
         None, help="The tolerance, in the claim's unit.", show_default=False, metavar="VALUE"
     ),
@@ -163,7 +166,9 @@ def claim_tolerance(
 
 @claim_app.command("remove")
 def claim_remove(
-    claim_id: str = typer.Argument(..., help="The claim's id.", metavar="CLAIM_ID"),
+    claim_id: str = typer.Argument(
+        ..., help="The claim's id.", metavar="CLAIM_ID", autocompletion=complete.claim_ids
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
     """Remove a claim from paper.toml (its logged runs stay in the results log)."""

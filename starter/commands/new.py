@@ -7,12 +7,15 @@ from typing import Any
 
 import typer
 
+from starter.commands import complete
 from starter.commands.render import print_json, waiting, warn
 
 
 def new(
     paper: str = typer.Argument(
-        ..., help="A catalog key (see `starter catalog`) or a paper-card path."
+        ...,
+        help="A catalog key (see `starter catalog`) or a paper-card path.",
+        autocompletion=complete.catalog_keys,
     ),
     directory: Path | None = typer.Argument(
         None, help="Where to create the repository [default: the paper key]."
@@ -22,6 +25,7 @@ def new(
         "--template",
         "-t",
         help="Template name (default, pytorch) or a template folder. [env: STARTER_TEMPLATE]",
+        autocompletion=complete.templates,
     ),
     author: str | None = typer.Option(
         None, "--author", help="Your name [default: git config user.name]. [env: STARTER_AUTHOR]"

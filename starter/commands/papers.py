@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from starter.commands import complete
 from starter.commands.render import console, print_json, waiting, warn
 
 # Shared by `show` and `search`: both answer from the metadata services and their cache.
@@ -60,6 +61,7 @@ def show(
         ...,
         help="A catalog key, a paper-card path, an arXiv id or URL, a DOI, "
         "a Semantic Scholar or OpenAlex id or URL.",
+        autocompletion=complete.catalog_keys,
     ),
     as_json: bool = typer.Option(
         False, "--json", help="Print the paper as JSON, with how each source answered."

@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from starter.commands import complete
 from starter.commands.claim import NO_CLAIMS
 from starter.commands.common import DIRECTORY, fmt, open_repo
 from starter.commands.render import print_json, warn
@@ -19,7 +20,9 @@ def status(
         "--check",
         help="Exit 3 if a central claim (all, if none is central) is not reproduced.",
     ),
-    claim_id: str | None = typer.Option(None, "--claim", help="Only this claim."),
+    claim_id: str | None = typer.Option(
+        None, "--claim", help="Only this claim.", autocompletion=complete.claim_ids
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
     """Where each claim stands: runs, mean ± sd, 95% interval of the gap, and the verdict."""

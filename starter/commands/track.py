@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from starter.commands import complete
 from starter.commands.common import DIRECTORY, NEGATIVE_OK, open_repo
 from starter.commands.render import warn
 from starter.errors import InputError
@@ -20,39 +21,84 @@ def _report_recorded(recorded: Any, to_stderr: bool = False) -> None:
     for message in recorded.warnings:
         warn(message)
     for record in recorded.records:
-        shown = ", ".join(f"{k} = {v:g}" for k, v in record["metrics"].items()) or "no metrics"
+        items = list(record["metrics"].items())
+        shown = ", ".join(f"{k} = {v:g}" for k, v in items[:8]) or "no metrics"
+        if len(items) > 8:
+            shown += f" and {len(items) - 8} more"
         state = " (failed)" if record["failed"] else ""
-        line = f"logged run {record['id']}{state}: {shown}"
+        origin = "imported" if record.get("origin") == "imported" else "logged"
+        line = f"{origin} run {record['id']}{state}: {shown}"
         if to_stderr:
             sys.stderr.write(f"starter: {line}\n")
         else:
             typer.echo(line)
 
 
+PRESET_HELP = (
+    "What wrote the file: lightning, hf-trainer, lm-eval, tensorboard, wandb, mlflow, llmc, "
+    "nanogpt, keyvalue, colon (key: value) or equals (key=value) [default: detected]."
+)
+GROUP = typer.Option(
+    None, "--group", help="An independent reproduction these runs belong to (never pooled)."
+)
+UNIT = typer.Option(
+    None, "--unit", help="The unit of the values given: % or fraction (converted to the claim's)."
+)
+
+
 def log(
     claim_id: str | None = typer.Argument(
-        None, help="The claim's id.", show_default=False, metavar="CLAIM_ID"
+        None,
+        help="The claim's id.",
+        show_default=False,
+        metavar="CLAIM_ID",
+        autocompletion=complete.claim_ids,
     ),
     value: str | None = typer.Argument(
         None, help="The value (negative ones too: -103.2).", show_default=False, metavar="VALUE"
     ),
-    from_file: Path | None = typer.Option(
-        None, "--from", help="Read the values from a JSON, JSON Lines, CSV or text log file."
+    from_files: list[Path] | None = typer.Option(
+        None,
+        "--from",
+        help="Read the runs from a file or folder: a tool's output (see --preset), JSON, JSON "
+        "Lines, CSV or a text log. Repeat it for a log continued in another file.",
     ),
     fmt: str = typer.Option("auto", "--format", help="auto, json, jsonl, csv or text."),
     preset: str | None = typer.Option(
         None,
         "--preset",
-        help="Text logs: colon (key: value) or equals (key=value) [default: both].",
+        help=PRESET_HELP,
+        show_default=False,
+        autocompletion=complete.presets,
     ),
     pattern: str | None = typer.Option(
         None, "--pattern", help="Text logs: a regex with named groups, e.g. 'acc (?P<acc>[0-9.]+)'."
     ),
     maps: list[str] | None = typer.Option(
-        None, "--map", help="Tie a log key to a claim: LOGKEY=CLAIM_ID (repeatable)."
+        None,
+        "--map",
+        help="Tie a source's name to a claim: NAME=CLAIM_ID, e.g. eval_accuracy=top1 "
+        "(repeatable; a name may feed several claims).",
+    ),
+    select: str | None = typer.Option(
+        None,
+        "--select",
+        help="Which point of a run's curve: last, best (by the claim's direction), epoch=N or "
+        "step=N [default: last].",
+        show_default=False,
     ),
     rows: bool = typer.Option(
         False, "--rows", help="One run per JSON item, JSON Lines line or CSV row."
+    ),
+    tracking_uri: str | None = typer.Option(
+        None,
+        "--tracking-uri",
+        help="MLflow: a server (http://...) or a file store; $MLFLOW_TRACKING_URI.",
+        envvar="MLFLOW_TRACKING_URI",
+        show_envvar=False,
+    ),
+    experiment: str | None = typer.Option(
+        None, "--experiment", help="MLflow: the experiment's name or id [default: all]."
     ),
     seed: int | None = typer.Option(None, "--seed", help="The run's random seed."),
     params: list[str] | None = PARAMS,
@@ -63,6 +109,18 @@ def log(
     deviation: str | None = typer.Option(
         None, "--deviation", help="How this run departs from the paper (never pooled)."
     ),
+    group: str | None = GROUP,
+    unit: str | None = UNIT,
+    commit: str | None = typer.Option(
+        None, "--commit", help="A run made elsewhere: the commit it was made with."
+    ),
+    date: str | None = typer.Option(
+        None, "--date", help="A run made elsewhere: when (2024-05-01 or 2024-05-01T14:30, UTC)."
+    ),
+    by: str | None = typer.Option(None, "--by", help="A run made elsewhere: who made it."),
+    source_url: str | None = typer.Option(
+        None, "--source", help="A run made elsewhere: where it is published (a URL)."
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
     """Record a result: `starter log CLAIM_ID VALUE` or `starter log --from FILE`."""
@@ -70,25 +128,45 @@ def log(
 
     repo = open_repo(directory)
     common: dict[str, Any] = dict(
-        seed=seed, params=params, note=note, kind=kind, deviation=deviation
+        seed=seed,
+        params=params,
+        note=note,
+        kind=kind,
+        deviation=deviation,
+        group=group,
+        unit=unit,
+        commit=commit,
+        date=date,
+        by=by,
+        source_url=source_url,
     )
-    if from_file is not None:
+    if from_files or tracking_uri or preset == "mlflow":
         if claim_id is not None:
             raise InputError("give either CLAIM_ID VALUE or --from FILE, not both")
-        recorded = recorder.log_file(
+        outcome = recorder.log_file(
             repo,
-            from_file,
+            list(from_files or []),
             fmt=fmt,
             preset=preset,
             pattern=pattern,
             maps=maps,
             rows=rows,
+            select=select,
+            tracking_uri=tracking_uri,
+            experiment=experiment,
             **common,
         )
-    else:
-        if claim_id is None or value is None:
-            raise InputError("give CLAIM_ID VALUE (e.g. starter log top1-acc 76.3) or --from FILE")
-        recorded = recorder.log_value(repo, claim_id, value, **common)
+        for line in outcome.read[:5]:
+            sys.stderr.write(f"starter: read {line}\n")
+        if len(outcome.read) > 5:
+            sys.stderr.write(f"starter: read {len(outcome.read) - 5} more files\n")
+        for line in outcome.notes:
+            sys.stderr.write(f"starter: {line}\n")
+        _report_recorded(outcome)
+        return
+    if claim_id is None or value is None:
+        raise InputError("give CLAIM_ID VALUE (e.g. starter log top1-acc 76.3) or --from FILE")
+    recorded = recorder.log_value(repo, claim_id, value, **common)
     _report_recorded(recorded)
 
 
@@ -104,7 +182,10 @@ def run(
         None, "--pattern", help="Also read metrics from the output: a regex with named groups."
     ),
     preset: str | None = typer.Option(
-        None, "--preset", help="Also read metrics from the output: colon or equals."
+        None,
+        "--preset",
+        help="Also read metrics from the output: colon or equals.",
+        autocompletion=complete.presets,
     ),
     maps: list[str] | None = typer.Option(
         None, "--map", help="Tie a metric name to a claim: NAME=CLAIM_ID (repeatable)."
@@ -114,10 +195,19 @@ def run(
     deviation: str | None = typer.Option(
         None, "--deviation", help="How this run departs from the paper."
     ),
+    group: str | None = GROUP,
+    no_detect: bool = typer.Option(
+        False,
+        "--no-detect",
+        help="Do not look for the outputs of Lightning, the HF Trainer or lm-eval written "
+        "during the run.",
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
-    """Run a training command, collect the metrics it writes to $STARTER_METRICS_FILE, and
-    record one run. Exits with the command's exit code (127 if it does not exist)."""
+    """Run a training command, collect the metrics it writes to $STARTER_METRICS_FILE (or,
+    without it, what Lightning, the Hugging Face Trainer or lm-eval wrote in this folder
+    while it ran), and record one run. Exits with the command's exit code (127 if it does
+    not exist)."""
     from starter.track import runner
 
     repo = open_repo(directory)
@@ -138,6 +228,8 @@ def run(
         note=note,
         deviation=deviation,
         echo=echo,
+        detect=not no_detect,
+        group=group,
     )
     _report_recorded(outcome.recorded, to_stderr=True)
     if outcome.exit_code:

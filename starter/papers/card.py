@@ -43,6 +43,7 @@ CLAIM_FIELDS = (
     "central",
     "evidence",
     "confidence",
+    "import_names",
 )
 AGGREGATION_KINDS = ("single", "best", "mean")
 DIRECTIONS = ("higher", "lower", "none")
@@ -263,7 +264,18 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         central=c.flag("central"),
         evidence=c.text("evidence"),
         confidence=c.choice("confidence", CONFIDENCES),
+        import_names=_names(c, raw.get("import_names")),
     )
+
+
+def _names(c: _Fields, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        c.fail("import_names", 'expected a list of names, e.g. ["eval_accuracy", "val_acc"]')
+    return tuple(dict.fromkeys(v.strip() for v in value))
 
 
 def _valid_id(text: str) -> bool:

@@ -84,6 +84,10 @@ def render_claim(claim: Claim) -> str:
             continue
         if name == "direction":
             value = value or ("none" if claim.value is not None else None)
+        if name == "import_names":
+            if value:
+                lines.append(f"import_names = {_toml_value(list(value))}\n")
+            continue
         if name == "aggregation" and value is not None:
             parts = [f'kind = "{value.kind}"']
             if value.n is not None:
@@ -159,6 +163,7 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
                 "central": c.central,
                 "evidence": c.evidence,
                 "confidence": c.confidence,
+                "import_names": list(c.import_names),
             }
         )
     return {

@@ -126,6 +126,7 @@ class Client:
         self.cache_path = cache_path or cache_dir() / "http-cache.sqlite"
         self.network_requests = 0  # requests that really went out (for callers' reports)
         self._session: Any = None
+        self._plain: Any = None  # uncached, for send()
 
     # -- the session ---------------------------------------------------------------------
 
@@ -169,6 +170,8 @@ class Client:
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
+        if self._plain is not None:
+            self._plain.close()
 
     # -- requests ------------------------------------------------------------------------
 
@@ -241,6 +244,63 @@ class Client:
             raise RateLimited(
                 f"{name} is rate-limiting requests (429); {RATE_LIMIT_HINTS[service]}"
             )
+        if reply.status >= 500:
+            raise NetworkError(
+                f"{name} answered {reply.status} (a problem on its side); try again later"
+            )
+        return reply
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        name: str,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """A request that is never cached (a tracking server's answers change from one call
+        to the next; a POST is no lookup), with the same name, timeouts and retries as get().
+        `name` names the server in errors; a 4xx answer is returned for the caller to read."""
+        import requests
+
+        if self.offline:
+            raise NotCached(f"{name}: --offline forbids talking to {_host(url)}")
+        if self._plain is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = f"starter/{__version__}"
+            adapter = _adapter_class()(self)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._plain = session
+        timeout = (
+            _float_env("STARTER_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+            _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),
+        )
+        try:
+            response = self._plain.request(
+                method, url, json=json, params=params, headers=headers, timeout=timeout
+            )
+        except requests.exceptions.Timeout:
+            raise NetworkError(f"{name} did not answer within {timeout[1]:g} s") from None
+        except requests.exceptions.RequestException as exc:
+            raise NetworkError(
+                f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check the address "
+                "and that the server is running"
+            ) from None
+        content_type = response.headers.get("Content-Type", "")
+        reply = Reply(
+            status=response.status_code,
+            content=response.content,
+            content_type=content_type.split(";")[0].strip().lower(),
+            charset=_charset(content_type),
+            url=response.url,
+            from_cache=False,
+            headers={k: v for k, v in response.headers.items()},
+        )
+        if reply.status == 429:
+            raise RateLimited(f"{name} is rate-limiting requests (429); wait and retry")
         if reply.status >= 500:
             raise NetworkError(
                 f"{name} answered {reply.status} (a problem on its side); try again later"

@@ -177,11 +177,24 @@ def _fetch(ref: PaperRef, client: Any) -> Lookup:
             primary = "openalex"
             records.append(track.primary("openalex", lambda: openalex.lookup(client, ref.value)))
     except StarterError as exc:
+        from starter.papers.http import NotCached
+
         fallback = _catalog_fallback(ref)
         if fallback is None:
             raise
-        track.sources[_primary_name(ref)] = f"failed: {exc.message}"
-        warning = f"{exc.message}; showing the catalog card"
+        offline = isinstance(exc, NotCached)
+        track.sources[_primary_name(ref)] = "not cached" if offline else f"failed: {exc.message}"
+        missing = card_gaps(fallback)
+        if offline and not missing:
+            # --offline was asked for and the catalog card has all a repository needs.
+            return Lookup(fallback, ref, track.sources, (), in_catalog=True)
+        if offline:
+            warning = (
+                f"the catalog card has no {', '.join(missing)}; run without --offline once "
+                "to fill it in"
+            )
+        else:
+            warning = f"{exc.message}; showing the catalog card"
         return Lookup(fallback, ref, track.sources, (warning,), in_catalog=True)
 
     first = records[0]
@@ -211,6 +224,17 @@ def _fetch(ref: PaperRef, client: Any) -> Lookup:
     fetched = merge(records, primary)
     paper, in_catalog = with_catalog(fetched)
     return Lookup(paper, ref, track.sources, tuple(track.warnings), in_catalog, fetched)
+
+
+def card_gaps(paper: Paper) -> list[str]:
+    """What a repository's README and citation use that `paper` lacks, and the services
+    could fill in (the abstract is shown when known, never needed)."""
+    gaps = [name for name in ("authors", "year") if not getattr(paper, name)]
+    if not paper.venue.name:
+        gaps.append("venue")
+    if not (paper.doi or paper.arxiv_id or paper.url):
+        gaps.append("DOI or arXiv id")
+    return gaps
 
 
 def _primary_name(ref: PaperRef) -> str:

@@ -35,6 +35,8 @@ class History:
     shallow: bool = False
     head: str | None = None
     branch: str | None = None
+    web_url: str | None = None  # the repository's page on GitHub or GitLab
+    commit_url: str | None = None  # a commit's page, with "{sha}" in place of its hash
     paper_commits: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (sha, time)
 
     def to_json(self) -> dict[str, Any]:
@@ -51,6 +53,8 @@ class History:
             "shallow": self.shallow,
             "head": self.head,
             "branch": self.branch,
+            "web_url": self.web_url,
+            "commit_url": self.commit_url,
         }
 
     def commit_after(self, time: str) -> str | None:
@@ -92,6 +96,7 @@ def collect(root: Path) -> History:
         paper_commits = tuple(
             tuple(line.split(" ", 1)) for line in paper.splitlines() if " " in line
         )
+        web_url, commit_url = _remote_urls(repo)
         note = None
         if shallow:
             note = (
@@ -105,9 +110,55 @@ def collect(root: Path) -> History:
             shallow=shallow,
             head=repo.head.commit.hexsha,
             branch=branch,
+            web_url=web_url,
+            commit_url=commit_url,
             paper_commits=paper_commits,  # type: ignore[arg-type]
             **history,
         )
+
+
+def _remote_urls(repo: Any) -> tuple[str | None, str | None]:
+    """The web pages of the repository and of its commits, from the remote `origin` (else
+    the first remote) when it is on GitHub or GitLab; (None, None) otherwise."""
+    try:
+        remotes = {r.name: r for r in repo.remotes}
+        remote = remotes.get("origin") or next(iter(remotes.values()), None)
+        url = next(iter(remote.urls), None) if remote is not None else None
+    except Exception:  # a broken remote entry costs the links, never the report
+        return None, None
+    return web_urls(url) if url else (None, None)
+
+
+def web_urls(remote: str) -> tuple[str | None, str | None]:
+    """("https://github.com/o/r", "https://github.com/o/r/commit/{sha}") for a GitHub or
+    GitLab remote in any of git's forms (https, ssh://, scp-like user@host:path, git://);
+    user names and tokens in the URL are dropped, never copied into a report."""
+    import re
+
+    text = remote.strip()
+    found = re.fullmatch(
+        r"(?:https?|ssh|git|git\+ssh)://(?:[^@/]*@)?([^/:]+)(?::(\d+))?/(.+)", text
+    )
+    port = None
+    if found:
+        host, port, path = found.groups()
+        if not text.startswith("http"):
+            port = None  # an ssh port is not the web server's
+    else:
+        scp = re.fullmatch(r"(?:[^@/]+@)?([^/:]+):(?!/)(.+)", text)
+        if not scp:
+            return None, None
+        host, path = scp.groups()
+    host = host.lower()
+    path = re.sub(r"(\.git)?/*$", "", path.strip("/"))
+    if path.count("/") < 1 or not re.fullmatch(r"[\w.~/-]+", path):
+        return None, None
+    base = f"https://{host}{':' + port if port else ''}/{path}"
+    if host in ("github.com", "www.github.com"):
+        return f"https://github.com/{path}", f"https://github.com/{path}/commit/{{sha}}"
+    if host == "gitlab.com" or host.startswith("gitlab."):
+        return base, base + "/-/commit/{sha}"
+    return None, None
 
 
 def _prefix(repo: Any, root: Path) -> str:

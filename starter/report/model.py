@@ -34,6 +34,8 @@ RUNS_SHOWN = 200
 # Extension and deviating values listed in a claim's notes (all of them are plotted).
 NOTE_VALUES = 50
 VALUE_FIELDS = ("values", "run_ids", "extension_values", "deviating_values")
+# More claims than this without runs are listed on one line instead of a table.
+FOLD = 3
 
 
 # ----------------------------------------------------------------------------- the model
@@ -45,12 +47,14 @@ def build(
     checklist: Sequence[Any],
     *,
     bibtex: str | None = None,
+    reimplementation_bibtex: str | None = None,
     citation_cff: str | None = None,
     notes: Sequence[str] = (),
     generated: datetime | None = None,
 ) -> dict[str, Any]:
     """The report as plain data: what the JSON holds and both templates show."""
     from starter import __version__
+    from starter.report import overview
     from starter.track.digest import RunDigest
 
     claims = list(status.claims)
@@ -81,6 +85,8 @@ def build(
             )
     for row in claim_rows:
         row.pop("_notes", None)
+    for group in groups:
+        _fold(group, by_id)
     headline = {
         "central": [sentence(c) for c in claims if c.central],
         "counts": counts,
@@ -97,27 +103,45 @@ def build(
     }
     return {
         "schema": SCHEMA,
-        "generated": _generated(generated),
+        "generated": generated_at(generated),
         "starter_version": __version__,
         "paper": _paper(status.paper),
         "headline": headline,
+        "overview": overview.data(
+            claims, VERDICT_ORDER, {row["id"]: row["display"]["verdict"] for row in claim_rows}
+        ),
         "claims": claim_rows,
         "groups": groups,
         "tolerance_events": _tolerance_events(
             status.tolerance_events, history, later_run, first_result
         ),
-        "runs": _runs(runs, digest),
+        "runs": _runs(runs, digest, getattr(history, "commit_url", None)),
         "environment": environment(digest),
         "work": history.to_json(),
         "checklist": [to_plain(item) for item in checklist],
         "bibtex": bibtex,
+        "reimplementation_bibtex": reimplementation_bibtex,
         "citation_cff": citation_cff,
         "problems": list(status.problems),
         "notes": list(notes),
     }
 
 
-def _generated(moment: datetime | None) -> str:
+def _fold(group: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> None:
+    """Many claims without runs take one line, not a table of empty rows."""
+    group["folded"] = None
+    if group["verdicts"] != ["pending"] or len(group["claims"]) <= FOLD:
+        return
+    shown = []
+    for claim_id in group["claims"]:
+        row = by_id[claim_id]
+        unit = row["unit"] or ""
+        value = row["display"]["reported"] + (f" {unit}" if unit and len(unit) <= 12 else "")
+        shown.append(f"{claim_id}{' (central)' if row['central'] else ''}: {value}")
+    group["folded"] = "; ".join(shown)
+
+
+def generated_at(moment: datetime | None) -> str:
     # SOURCE_DATE_EPOCH is the reproducible-builds convention for a fixed "now".
     if moment is None and (epoch := os.environ.get("SOURCE_DATE_EPOCH", "").strip()).isdigit():
         moment = datetime.fromtimestamp(int(epoch), tz=UTC)
@@ -279,9 +303,10 @@ def _duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _run_row(run: Run) -> dict[str, Any]:
+def _run_row(run: Run, commit_url: str | None = None) -> dict[str, Any]:
     row = to_plain(run)
-    commit = short_sha(run.git.get("commit"))
+    sha = run.git.get("commit")
+    commit = short_sha(sha)
     if run.git.get("dirty"):
         commit += " (dirty)"
     env = run.env or {}
@@ -294,14 +319,15 @@ def _run_row(run: Run) -> dict[str, Any]:
         "environment": " · ".join(_env_text(env[k]) for k in ("python", "os", "gpu") if env.get(k))
         or "–",
         "status": "failed" if run.failed else "ok",
+        "commit_url": commit_url.format(sha=sha) if commit_url and sha else None,
     }
     return row
 
 
-def _runs(shown: list[Run], digest: Any) -> dict[str, Any]:
+def _runs(shown: list[Run], digest: Any, commit_url: str | None = None) -> dict[str, Any]:
     """The rows of the `shown` runs (the most recent ones), and counts over every run."""
-    reproduction = [_run_row(r) for r in shown if r.kind != "extension"]
-    extension = [_run_row(r) for r in shown if r.kind == "extension"]
+    reproduction = [_run_row(r, commit_url) for r in shown if r.kind != "extension"]
+    extension = [_run_row(r, commit_url) for r in shown if r.kind == "extension"]
     out = {
         "total": digest.total,
         "reproduction": reproduction,

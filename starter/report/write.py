@@ -45,6 +45,8 @@ def _environment(root: Path | None, autoescape: bool) -> Any:
     env.filters["date"] = lambda text: (text or "–")[:10]
     env.filters["short"] = short_sha
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else str(n)
+    # "2026-03-01T10:00:00.000Z" -> "2026-03-01 10:00:00.000Z": a cell may wrap at the space.
+    env.filters["when"] = lambda text: str(text or "–").replace("T", " ", 1)
     return env
 
 
@@ -54,22 +56,33 @@ def _cell(value: Any) -> str:
 
 
 def render_markdown(
-    model: dict[str, Any], root: Path | None = None, plots: dict[str, str] | None = None
+    model: dict[str, Any],
+    root: Path | None = None,
+    plots: dict[str, str] | None = None,
+    overview: str | None = None,
 ) -> str:
-    """`plots` maps claim ids to image paths relative to the Markdown file."""
+    """`plots` maps claim ids to image paths relative to the Markdown file; `overview` is
+    the overview chart's path."""
     env = _environment(root, autoescape=False)
-    return _render(env, "report.md.j2", r=model, by_id=_by_id(model), plots=plots or {})
+    return _render(
+        env, "report.md.j2", r=model, by_id=_by_id(model), plots=plots or {}, overview=overview
+    )
 
 
 def render_html(
-    model: dict[str, Any], root: Path | None = None, svgs: dict[str, str] | None = None
+    model: dict[str, Any],
+    root: Path | None = None,
+    svgs: dict[str, str] | None = None,
+    overview: str | None = None,
 ) -> str:
-    """One self-contained page; `svgs` maps claim ids to inline SVG markup."""
+    """One self-contained page; `svgs` maps claim ids to inline SVG markup, `overview` is
+    the overview chart's."""
     from markupsafe import Markup
 
     env = _environment(root, autoescape=True)
     inline = {k: Markup(_strip_prolog(v)) for k, v in (svgs or {}).items()}
-    return _render(env, "report.html.j2", r=model, by_id=_by_id(model), svgs=inline)
+    chart = Markup(_strip_prolog(overview)) if overview else None
+    return _render(env, "report.html.j2", r=model, by_id=_by_id(model), svgs=inline, overview=chart)
 
 
 def render_json(model: dict[str, Any]) -> str:
@@ -154,6 +167,7 @@ def generate(
 ) -> Outcome:
     """Compute the status at `root`, build the report and write it (and the README section)."""
     from starter.report import checklist, history, plots
+    from starter.report.citation import reimplementation_bibtex
     from starter.track import status
 
     fmt = infer_format(fmt, output)
@@ -170,12 +184,10 @@ def generate(
         target = target / Path(DEFAULT_OUTPUT[fmt]).name
 
     drawable = plots.plottable(report_status.claims)
-    plots_missing = plots.missing() if drawable and fmt != "json" else None
-    if plots_missing:
-        warnings.append(plots_missing)
-    elif drawable and fmt == "md" and target is None:
+    if fmt == "md" and target is None:
         warnings.append("plots left out: they are written beside a Markdown file; use --output")
 
+    cff = _read_optional(root / "CITATION.cff")
     notes = list(warnings)
     if report_status.unclaimed_metrics:
         names = ", ".join(
@@ -187,12 +199,19 @@ def generate(
         work,
         items,
         bibtex=_bibtex(report_status.paper),
-        citation_cff=_read_optional(root / "CITATION.cff"),
+        reimplementation_bibtex=reimplementation_bibtex(
+            cff,
+            report_status.paper,
+            [c.name for c in work.contributors],
+            int(_generated_year()),
+            work.web_url,
+        ),
+        citation_cff=cff,
         notes=notes,
     )
 
     try:
-        written, text = _write(fmt, model, root, target, [] if plots_missing else drawable)
+        written, text = _write(fmt, model, root, target, drawable)
     except OSError as exc:
         raise SetupError(
             f"cannot write the report to {exc.filename or target}: {exc.strerror or exc}"
@@ -215,24 +234,31 @@ def _write(
     fmt: str, model: dict[str, Any], root: Path, target: Path | None, drawable: list[ClaimStatus]
 ) -> tuple[list[Path], str]:
     """Render and write one format; plots go beside a Markdown file, inline into HTML."""
-    from starter.fsutil import atomic_write_bytes, atomic_write_text
-    from starter.report import plots
+    from starter.fsutil import atomic_write_text
+    from starter.report import overview, plots
 
     written: list[Path] = []
     if fmt == "json":
         text = render_json(model)
     elif fmt == "html":
-        svgs = {c.id: plots.claim_figure(c).decode("utf-8") for c in drawable}
-        text = render_html(model, root, svgs)
+        svgs = {c.id: plots.claim_figure(c) for c in drawable}
+        text = render_html(model, root, svgs, overview.figure(model["overview"]))
     else:
-        links = {}
+        links: dict[str, str] = {}
+        overview_link = None
         if target is not None:
-            for claim in drawable:
-                path = target.parent / "plots" / f"{plots.file_name(claim.id)}.svg"
-                atomic_write_bytes(path, plots.claim_figure(claim))
+            charts: list[tuple[str | None, str, str]]
+            charts = [(None, plots.OVERVIEW, overview.figure(model["overview"]))]
+            charts += [(c.id, plots.file_name(c.id), plots.claim_figure(c)) for c in drawable]
+            for claim_id, name, svg in charts:
+                path = target.parent / "plots" / f"{name}.svg"
+                atomic_write_text(path, svg)
                 written.append(path)
-                links[claim.id] = f"plots/{path.name}"
-        text = render_markdown(model, root, links)
+                if claim_id is None:
+                    overview_link = f"plots/{path.name}"
+                else:
+                    links[claim_id] = f"plots/{path.name}"
+        text = render_markdown(model, root, links, overview_link)
     if target is not None:
         atomic_write_text(target, text)
         written.insert(0, target)
@@ -271,6 +297,12 @@ def _bibtex(paper: Paper) -> str | None:
     except ImportError:  # the module ships with the scaffold; a report does not need it
         return None
     return paper_bibtex(paper)
+
+
+def _generated_year() -> str:
+    from starter.report.model import generated_at
+
+    return generated_at(None)[:4]
 
 
 def _read_optional(path: Path) -> str | None:

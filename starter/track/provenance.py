@@ -121,6 +121,25 @@ def git_state(root: Path, warnings: list[str]) -> dict[str, Any]:
     return state
 
 
+def head(root: Path) -> dict[str, Any]:
+    """{commit, branch, dirty} of the repository, without saving a patch: where a record
+    made from another tool's files was written (`logged_at`), not what made the run."""
+    status = _git(root, "status", "--porcelain=v2", "--branch", "-z", *_pathspec())
+    if status is None:
+        return {}
+    state: dict[str, Any] = {"commit": None, "branch": None, "dirty": False}
+    for entry in status.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if entry.startswith("# branch.oid "):
+            oid = entry.split(" ", 2)[2]
+            state["commit"] = None if oid == "(initial)" else oid
+        elif entry.startswith("# branch.head "):
+            name = entry.split(" ", 2)[2]
+            state["branch"] = None if name == "(detached)" else name
+        elif entry[:2] in ("1 ", "2 ", "u ", "? "):
+            state["dirty"] = True
+    return state
+
+
 def _patch(
     root: Path, commit: str | None, has_changes: bool, untracked: list[str]
 ) -> tuple[bytes, list[str]]:

@@ -92,19 +92,6 @@ def unclaimed_warning(paper: Paper, metrics: dict[str, float]) -> str | None:
     )
 
 
-def check_some_claimed(paper: Paper, runs: list[dict[str, float]], source: Path) -> None:
-    """A file none of whose names is a claim is most likely the wrong file, or needs --map:
-    refuse rather than fill the log with runs that count for nothing."""
-    ids = {c.id for c in paper.claims}
-    names = sorted({name for metrics in runs for name in metrics})
-    if names and not ids.intersection(names):
-        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-        raise InputError(
-            f"no name in {source} is a claim id (found: {shown}; known claims: "
-            f"{known_ids(paper)}); tie them with --map NAME=CLAIM_ID"
-        )
-
-
 def check_metrics(paper: Paper, metrics: dict[str, float]) -> None:
     for name, value in metrics.items():
         claim = paper.claim(name)
@@ -135,6 +122,9 @@ def record_runs(
     command: str | None = None,
     duration: float | None = None,
     warnings: list[str] | None = None,
+    group: str | None = None,
+    source: dict[str, Any] | None = None,
+    elsewhere: Elsewhere | None = None,
 ) -> Recorded:
     """Check, capture provenance once, and append all runs in one locked write."""
     from starter.track import provenance, results
@@ -149,9 +139,29 @@ def record_runs(
     message = None if failed else unclaimed_warning(repo.paper, merged)
     if message:
         warnings.append(message)
-    prov = provenance.capture(repo.root)
-    warnings.extend(prov.warnings)
     seeds = seeds or [None] * len(runs)
+    own: dict[str, Any] = {}
+    if elsewhere is not None:
+        import platform
+
+        from starter.track.importing import iso_date
+
+        own = {
+            "origin": "recorded",
+            "time": iso_date(elsewhere.date) if elsewhere.date else None,
+            "git": {"commit": elsewhere.commit} if elsewhere.commit else {},
+            "env": {"user": elsewhere.by} if elsewhere.by else {},
+            "source": {"url": elsewhere.source_url} if elsewhere.source_url else None,
+            "logged_at": {
+                "time": results.now(),
+                **provenance.head(repo.root),
+                "host": platform.node(),
+            },
+        }
+    else:
+        prov = provenance.capture(repo.root)
+        warnings.extend(prov.warnings)
+        own = {"git": prov.git, "env": prov.env, "source": source}
     records = [
         results.run_record(
             metrics,
@@ -161,10 +171,10 @@ def record_runs(
             params=params,
             note=note,
             deviation=deviation or None,
+            group=group,
             command=command,
             duration=duration,
-            git=prov.git,
-            env=prov.env,
+            **own,
         )
         for metrics, seed in zip(runs, seeds, strict=True)
     ]
@@ -187,14 +197,29 @@ def log_value(
     note: str | None = None,
     kind: str = "reproduction",
     deviation: str | None = None,
+    group: str | None = None,
+    unit: str | None = None,
+    commit: str | None = None,
+    date: str | None = None,
+    by: str | None = None,
+    source_url: str | None = None,
 ) -> Recorded:
-    """`starter log CLAIM_ID VALUE`: one run with one value, checked against the claim."""
+    """`starter log CLAIM_ID VALUE`: one run with one value, checked against the claim.
+    With --commit, --date, --by or --source the run was made elsewhere: it keeps that
+    provenance and is marked "recorded" (not captured on this machine)."""
     check_kind(kind)
     param_values = parse_params(params)
     if value.startswith("--") and value != "--":
         raise InputError(f"unknown option {value!r}; see `starter log --help`")
     claim = claim_of(repo.paper, claim_id)
     number, understood = parse_value(value, claim)
+    if unit is not None:
+        from starter.track.importing import convert, parse_unit
+
+        number = convert(number, parse_unit(unit), claim)
+    elsewhere = None
+    if commit or date or by or source_url:
+        elsewhere = Elsewhere(commit, date, by, source_url)
     return record_runs(
         repo,
         [{claim_id: number}],
@@ -203,43 +228,26 @@ def log_value(
         params=param_values,
         note=note,
         deviation=deviation,
+        group=group,
         command=invocation(),
         warnings=[understood] if understood else [],
+        elsewhere=elsewhere,
     )
 
 
-def log_file(
-    repo: Repo,
-    path: Path,
-    *,
-    fmt: str = "auto",
-    preset: str | None = None,
-    pattern: str | None = None,
-    maps: list[str] | None = None,
-    rows: bool = False,
-    seed: int | None = None,
-    params: list[str] | None = None,
-    note: str | None = None,
-    kind: str = "reproduction",
-    deviation: str | None = None,
-) -> Recorded:
-    """`starter log --from FILE`: the runs a metrics file or training log holds."""
-    from starter.track import importers
+class Elsewhere(NamedTuple):
+    """The provenance of a run made elsewhere, given by hand (`starter log --commit ...`)."""
 
-    check_kind(kind)
-    param_values = parse_params(params)
-    imported = importers.read_file(path, fmt, preset, pattern, rows)
-    mapping = importers.parse_map(maps or [])
-    runs = [importers.apply_map(m, mapping) for m in imported.runs]
-    check_some_claimed(repo.paper, runs, path)
-    return record_runs(
-        repo,
-        runs,
-        seeds=[s if s is not None else seed for s in imported.seeds],
-        kind=kind,
-        params=param_values,
-        note=note,
-        deviation=deviation,
-        command=invocation(),
-        warnings=list(imported.notes),
-    )
+    commit: str | None = None
+    date: str | None = None
+    by: str | None = None
+    source_url: str | None = None
+
+
+def log_file(repo: Repo, path: Path | list[Path] | None, **options: Any) -> Any:
+    """`starter log --from FILE`: the runs a metrics file, a training log or a tool's
+    output holds, each with its own provenance (track/importing.py)."""
+    from starter.track import importing
+
+    paths = [] if path is None else [Path(p) for p in (path if isinstance(path, list) else [path])]
+    return importing.log_import(repo, paths, **options)

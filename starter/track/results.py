@@ -66,6 +66,7 @@ def run_record(
     source: dict[str, Any] | None = None,
     command: str | None = None,
     duration: float | None = None,
+    logged_at: dict[str, Any] | None = None,
     git: dict[str, Any] | None = None,
     env: dict[str, Any] | None = None,
     starter_version: str | None = None,
@@ -78,7 +79,10 @@ def run_record(
     logged it here, and the provenance is this machine's), "imported" (read from another
     tool's files; `source` names the tool and the run's id there, which makes importing
     again idempotent) or "recorded" (typed in, with provenance given by hand). `group`
-    keeps independent reproductions of a claim apart."""
+    keeps independent reproductions of a claim apart. For a run made elsewhere (imported or
+    recorded), `time`, `git` and `env` are the run's own, and `logged_at` says when and
+    from which commit of this repository starter wrote the record ({time, commit, branch,
+    dirty, host})."""
     for name, value in metrics.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
@@ -90,7 +94,7 @@ def run_record(
         raise InputError(f"unknown run origin {origin!r}; use {', '.join(ORIGINS)}")
     if starter_version is None:
         from starter import __version__ as starter_version
-    return {
+    record = {
         "schema": LOG_SCHEMA,
         "type": "run",
         "id": run_id or new_run_id(),
@@ -111,6 +115,11 @@ def run_record(
         "env": env or {},
         "starter_version": starter_version,
     }
+    if logged_at is not None:  # between "duration" and "git", only where it says something
+        record = {k: v for k, v in record.items() if k not in ("git", "env", "starter_version")}
+        record.update(logged_at=logged_at, git=git or {}, env=env or {})
+        record["starter_version"] = starter_version
+    return record
 
 
 def tolerance_record(claim_id: str, value: float, origin: str, time: str | None = None) -> dict:
@@ -134,27 +143,38 @@ def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
     O_APPEND plus a single write() keeps each record whole. A torn last line left by a
     crash gets a newline first, so the new record starts on a line of its own.
     """
-    data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
-    if not data:
+    records = list(records)
+    if not records:
         return
+    fd, path = _open(root)
+    try:
+        with _locked(fd, path):
+            _write_locked(fd, records)
+    finally:
+        os.close(fd)
+
+
+def _open(root: Path) -> tuple[int, Path]:
     path = log_path(root)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+        return os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666), path
     except OSError as exc:
         raise SetupError(f"cannot write the results log {path}: {exc.strerror}") from None
-    try:
-        with _locked(fd, path):
-            size = os.fstat(fd).st_size
-            payload = data.encode("utf-8")
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                payload = b"\n" + payload
-            written = os.write(fd, payload)
-            while written < len(payload):  # only on full disks and the like
-                written += os.write(fd, payload[written:])
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+
+
+def _write_locked(fd: int, records: list[dict[str, Any]]) -> None:
+    data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
+    if not data:
+        return
+    size = os.fstat(fd).st_size
+    payload = data.encode("utf-8")
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        payload = b"\n" + payload
+    written = os.write(fd, payload)
+    while written < len(payload):  # only on full disks and the like
+        written += os.write(fd, payload[written:])
+    os.fsync(fd)
 
 
 class _locked:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from starter.errors import InputError, StarterError
 from starter.track.recorder import Recorded, Repo, check_kind, parse_params, record_runs
@@ -80,6 +81,8 @@ def run_command(
     note: str | None = None,
     deviation: str | None = None,
     echo: Callable[[str], None] | None = None,
+    detect: bool = True,
+    group: str | None = None,
 ) -> RunOutcome:
     """Run `argv` with live output, collect its metrics, and record one run.
 
@@ -90,12 +93,13 @@ def run_command(
     import tempfile
 
     from starter.track import importers
+    from starter.track.importers import names
 
     if not argv:
         raise InputError("give the command to run after --, e.g. starter run -- python train.py")
     check_kind(kind)
     param_values = parse_params(params)
-    mapping = importers.parse_map(maps or [])
+    mapping = names.parse_map(maps)
     if shutil.which(argv[0]) is None and not Path(argv[0]).is_file():
         raise CommandNotFound(f"command not found: {argv[0]}; nothing was run or recorded")
     regexes = importers.regexes_for(preset, pattern) if (pattern or preset) else None
@@ -104,6 +108,7 @@ def run_command(
     env = {**os.environ, "STARTER_METRICS_FILE": str(metrics_file)}
     if seed is not None:
         env["STARTER_SEED"] = str(seed)
+    started_at = time.time() - 1  # file times may be rounded down to the second
     started = time.monotonic()
     pairs: list[tuple[str, float]] = []
     process: subprocess.Popen[bytes] | subprocess.Popen[str]  # text only when scanned
@@ -157,7 +162,26 @@ def run_command(
         if math.isfinite(value):
             metrics[key] = value
     metrics.update(from_file or {})
-    metrics = importers.apply_map(metrics, mapping)
+    program_seed = metrics.pop("seed", None)
+    source = None
+    if not from_file and detect:
+        found = detected(repo, started_at, maps, code != 0)
+        if found is not None:
+            metrics.update(found.metrics)
+            source = found.source
+            warnings.extend(found.warnings)
+            failed = failed or found.failed
+            if found.seed is not None and program_seed is None:
+                program_seed = float(found.seed)
+    metrics = names.apply_map(metrics, mapping)
+    if program_seed is not None and float(program_seed).is_integer():
+        used = int(program_seed)
+        if seed is not None and used != seed:
+            warnings.append(
+                f"starter run --seed {seed}, but the program reports seed {used}: recorded "
+                f"{used}, the seed it used (does it read STARTER_SEED or --seed?)"
+            )
+        seed = used
     if failed:
         warnings.append(
             f"the command failed (exit code {code}): the run is recorded as failed and "
@@ -166,7 +190,9 @@ def run_command(
     elif not metrics:
         warnings.append(
             "the command reported no metrics: write a JSON object to $STARTER_METRICS_FILE "
-            "(or use --pattern); the run is recorded without any"
+            "(or use --pattern), or let a framework write its outputs in this folder "
+            "(Lightning's lightning_logs/, a Trainer's output_dir, lm-eval's --output_path); "
+            "the run is recorded without any"
         )
     recorded = record_runs(
         repo,
@@ -180,5 +206,46 @@ def run_command(
         command=shlex.join(argv),
         duration=duration,
         warnings=warnings,
+        group=group,
+        source=source,
     )
     return RunOutcome(exit_code=code, recorded=recorded, metrics=metrics)
+
+
+class Detected(NamedTuple):
+    metrics: dict[str, float]
+    source: dict[str, Any]
+    warnings: list[str]
+    failed: bool
+    seed: int | None
+
+
+def detected(repo: Repo, since: float, maps: list[str] | None, failed: bool) -> Detected | None:
+    """What a framework wrote in the working folder during the run (the newest output),
+    named by claim where a name feeds one; None when nothing was written."""
+    from starter.track import detect, importers, importing
+
+    outputs = detect.find(Path.cwd(), since)
+    if not outputs:
+        return None
+    chosen = outputs[0]
+    warnings = [f"read {chosen.path} ({chosen.preset}), written during the run"]
+    if len(outputs) > 1:
+        others = ", ".join(str(o.path) for o in outputs[1:4])
+        warnings.append(f"also written during the run, not read: {others}")
+    try:
+        imported = importers.read([chosen.path], preset=chosen.preset)
+        prepared, notes = importing.prepare(repo.paper, imported, maps=maps, require_claim=False)
+    except StarterError as exc:
+        if failed:
+            return None
+        raise InputError(f"{exc.message}; nothing was recorded (--no-detect skips it)") from None
+    run, values = prepared[0]
+    warnings.extend(notes)
+    return Detected(
+        metrics={k: v for k, v in values.items() if math.isfinite(v)},
+        source=run.source,
+        warnings=warnings,
+        failed=run.failed,
+        seed=run.seed,
+    )

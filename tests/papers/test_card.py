@@ -14,6 +14,7 @@ from starter.papers.card import find_card, load_card, parse_card
 from starter.papers.card_write import render_card
 
 MINIMAL = 'schema = 1\n[paper]\nkey = "toy"\ntitle = "A toy paper"\n'
+MINIMAL_WITH_CLAIM = MINIMAL + '[[claims]]\nid = "acc"\nmetric = "accuracy"\nvalue = 76.1\n'
 
 
 def test_minimal_card_reads_with_defaults():
@@ -151,6 +152,11 @@ def claims(draw):
                 tolerance_origin=draw(opt_text),
                 central=draw(st.booleans()),
                 confidence=draw(st.none() | st.sampled_from(["high", "medium", "low"])),
+                import_names=draw(
+                    st.lists(text_st.map(str.strip).filter(bool), unique=True, max_size=3).map(
+                        tuple
+                    )
+                ),
             )
         )
     return tuple(out)
@@ -181,3 +187,22 @@ def test_render_then_parse_gives_the_same_paper(
     again = parse_card(render_card(paper))
     assert again == paper
     assert render_card(again) == render_card(paper)
+
+
+def test_import_names_are_read_as_a_list_and_written_back():
+    text = MINIMAL_WITH_CLAIM.replace(
+        'metric = "accuracy"', 'metric = "accuracy"\nimport_names = ["eval_accuracy", "val_acc"]'
+    )
+    paper = parse_card(text)
+    assert paper.claims[0].import_names == ("eval_accuracy", "val_acc")
+    assert 'import_names = ["eval_accuracy", "val_acc"]' in render_card(paper)
+    assert parse_card(render_card(paper)) == paper
+
+
+@pytest.mark.parametrize("value", ["[1, 2]", '[""]', "3"])
+def test_bad_import_names_name_the_field(value: str):
+    text = MINIMAL_WITH_CLAIM.replace(
+        'metric = "accuracy"', f'metric = "accuracy"\nimport_names = {value}'
+    )
+    with pytest.raises(InputError, match="import_names: expected a list of names"):
+        parse_card(text)

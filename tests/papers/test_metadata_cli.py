@@ -149,8 +149,10 @@ def test_offline_uses_the_http_cache_when_the_paper_cache_is_gone(cli, services,
 
 def test_offline_without_a_cache_makes_no_request_and_says_so(cli, services):
     result = cli("show", "1512.03385v1", "--offline")
-    # resnet is in the catalog: its card stands in for what cannot be fetched
+    # resnet is in the catalog: its card stands in for what cannot be fetched, and has all
+    # a repository needs, so --offline is no reason for a warning
     assert result.exit_code == 0 and "Deep Residual Learning" in result.stdout
+    assert result.stderr == ""
     result = cli("show", UNICODE_ID, "--offline")
     assert result.exit_code == 5
     assert result.stderr == "starter: error: arXiv: not in the cache; run without --offline once\n"
@@ -427,3 +429,38 @@ def test_resolve_hands_fill_in_warnings_to_the_caller(services):
         "could not fill in from Semantic Scholar: Semantic Scholar answered 503 "
         "(a problem on its side); try again later"
     ]
+
+
+def test_new_offline_for_a_catalog_paper_by_its_arxiv_id_warns_of_nothing(cli, services, tmp_path):
+    result = cli("new", "1706.03762", "--offline", cwd=tmp_path)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert services.requests == []
+
+
+def test_offline_names_what_a_catalog_card_lacks_and_how_to_fill_it_in(cli, services, monkeypatch):
+    from dataclasses import replace
+
+    from starter.models import Venue
+    from starter.papers import catalog, metadata
+
+    bare = replace(catalog.get("transformer"), year=None, venue=Venue())
+    monkeypatch.setattr(metadata, "_catalog_fallback", lambda ref: bare)
+
+    result = cli("show", "1706.03762", "--offline")
+
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "starter: warning: the catalog card has no year, venue; run without --offline once "
+        "to fill it in\n"
+    )
+
+
+def test_a_service_down_still_says_the_catalog_card_stands_in(cli, services, monkeypatch):
+    monkeypatch.setenv("STARTER_ARXIV_API", f"http://127.0.0.1:{dead_port()}/api/query")
+
+    result = cli("show", "1706.03762")
+
+    assert result.exit_code == 0 and "Attention Is All You Need" in result.stdout
+    assert "showing the catalog card" in result.stderr

@@ -1,5 +1,5 @@
 """`starter report`: the report model, its Markdown, HTML and JSON, the plots, and the bad
-cases (no runs, no commits, a shallow clone, no matplotlib, a broken restyled template).
+cases (no runs, no commits, a shallow clone, a broken restyled template).
 
 Golden files: tests/report/golden/ holds the Markdown and JSON of the example repository
 below. After a deliberate change of output, regenerate them with
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -230,6 +230,7 @@ def test_markdown_report_of_the_example_matches_the_golden_file(example: Path) -
     assert outcome.output == example / "report" / "REPORT.md"
     assert [p.name for p in outcome.written] == [
         "REPORT.md",
+        "overview.svg",
         "test-error.svg",
         "accuracy.svg",
         "train-error.svg",
@@ -412,7 +413,7 @@ def test_html_report_is_self_contained_and_shows_the_numbers(example: Path) -> N
         assert row["display"]["gap_ci"] in cells["gap"]
         assert row["display"]["best"] in cells["best"]
     assert "5.05 ± 0.11" in parser.rows["test-error"]["ours"]
-    assert html.count("<svg") == 3  # one inline chart per numeric claim with runs
+    assert html.count("<svg") == 4  # the overview and one chart per numeric claim with runs
     assert "prefers-color-scheme: dark" in html and "@media print" in html
 
 
@@ -500,18 +501,16 @@ def test_a_shallow_clone_gets_a_report_with_a_note(example: Path, tmp_path: Path
     assert "shallow clone" in text and "git fetch --unshallow" in text
 
 
-def test_without_matplotlib_the_report_has_no_plots_and_a_clear_message(
-    example: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+def test_plots_need_no_plotting_library(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A default install draws every chart: nothing of matplotlib (or numpy) is needed.
+    for name in ("matplotlib", "numpy"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing it now fails
 
     outcome = report.generate(example, "html")
     html = outcome.output.read_text(encoding="utf-8")
 
-    assert outcome.warnings == (
-        "plots left out: matplotlib is not installed (pip install 'starter[plots]')",
-    )
-    assert "<svg" not in html and "matplotlib is not installed" in html
+    assert outcome.warnings == ()
+    assert html.count("<svg") == 4  # the overview and one chart per numeric claim with runs
 
 
 # ----------------------------------------------------------------------------- plots
@@ -522,19 +521,20 @@ def test_plots_are_deterministic_and_labelled_directly(example: Path) -> None:
     from starter.track import status
 
     claim = next(c for c in status.compute(example).claims if c.id == "test-error")
-    svg = plots.claim_figure(claim)
+    text = plots.claim_figure(claim)
 
-    assert svg == plots.claim_figure(claim)
-    text = svg.decode("utf-8")
+    assert text == plots.claim_figure(claim)
+    ET.fromstring(text)  # well-formed XML
     for label in (
         "paper 5.0 %",
         "tolerance ±0.5",
         "runs (n=5)",
         "extension (n=1)",
         "mean, 95% interval",
+        "test error % (← lower is better)",
     ):
-        assert label in text
-    assert plots.claim_figure(claim, "png").startswith(b"\x89PNG")
+        assert f">{label}</text>" in text
+    assert text.count('class="st-runs"') == 5 and text.count('class="st-ext"') == 1
 
 
 def test_only_numeric_claims_with_values_are_plotted(example: Path) -> None:
@@ -593,24 +593,56 @@ def test_report_command_rejects_an_unknown_format(cli, example: Path) -> None:
     assert "unknown report format 'pdf'; use one of: md, html, json" in result.stderr
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
-def test_html_report_renders_in_headless_chromium(example: Path, tmp_path: Path) -> None:
-    page = report.generate(example, "html").output
-    shot = tmp_path / "shot.png"
-    base = [
-        "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=420,2000",
-    ]  # fmt: skip
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    from browser import Browser, chromium
 
-    dom = subprocess.run(
-        [*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    if chromium() is None:
+        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does)")
+    driven = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    yield driven
+    driven.close()
+
+
+def log_a_long_run(root: Path) -> None:
+    """A run as real ones look: a long command, many params and results, a long environment
+    (a report of the example alone fits any window; this one cut its runs table at 1,280 px)."""
+    params = {"lr": "0.03", "epochs": "23", "batch-size": "1", "optimizer": "sgd-diagonal-lm"}
+    env = {
+        "os": "Linux-6.1.0-18-amd64-x86_64-with-glibc2.36",
+        "python": "3.11.9",
+        "gpu": ["NVIDIA GeForce RTX 4090 24GB", "NVIDIA GeForce RTX 4090 24GB"],
+    }
+    record = results.run_record(
+        {"test-error": 5.02, "accuracy": 74.2, "synthetic-test-loss": 0.0123456789},
+        seed=11,
+        params={**params, "checkpoint": "checkpoints/seed-11.npz"},
+        command="python -m example2020.train --epochs 23 --lr 0.03 --batch-size 1 "
+        "--checkpoint checkpoints/seed-11.npz --data-dir /data/usps/zip-code-digits",
+        duration=86399.0,
+        git={"commit": "0123456789abcdef0123456789abcdef01234567", "dirty": True},
+        env=env,
+        starter_version="0.1.0",
+        time="2026-03-08T10:00:00.000000Z",
+        run_id="20260308-100000-seed11-a1b2c3d4",
+        note="with the learning-rate schedule of Section 5.1",
     )
-    subprocess.run([*base, f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
+    results.append(root, [record])
 
-    assert 'data-verdict="not-reproduced"' in dom.stdout
-    assert "74.10 ± 0.16" in dom.stdout
-    assert shot.read_bytes().startswith(b"\x89PNG")
+
+@pytest.mark.parametrize("width", [390, 1280, 1920])
+def test_html_report_cuts_nothing_off_in_chromium(browser, example: Path, width: int) -> None:
+    git(example, "remote", "add", "origin", "git@github.com:ada/example2020-repro.git")
+    log_a_long_run(example)
+    page = report.generate(example, "html").output
+
+    layout = browser.layout(page.as_uri(), width)
+
+    assert layout["width"] == width
+    assert layout["cut"] == []  # no scroll bar hides a column, nothing reaches past the edge
+    runs = [t for t in layout["tables"] if "runs" in t["cls"].split()]
+    assert runs and all(t["last"] <= width for t in runs)
+    assert "not-reproduced" in layout["verdicts"] and "reproduced" in layout["verdicts"]
 
 
 def test_report_into_a_folder_uses_the_default_file_name(example: Path, tmp_path: Path) -> None:
