@@ -2,10 +2,14 @@
 
 Reads the corpus in tests/data/latex/ (real papers' LaTeX sources as e-prints, each with a
 hand-written truth.json) and measures, per paper and per split (SPLIT.json: "tune", the
-papers the extractor was developed on; "heldout", never looked at while developing):
+papers the extractor was developed on; "heldout" and "heldout2", never looked at while
+developing; the held-out splits are also reported together):
 
-- recall: of the truth's main-table numbers (the paper's own method), how many are among
-  the default 15 drafts with the right printed text, row and column (and table label);
+- recall (the primary figure, issue 15's definition): of the truth's main-table numbers
+  (the paper's own method), how many are among the default 15 drafts with the right
+  printed text, row and column (and table label);
+- recall within reach (secondary): the same hits over min(15, main-table numbers), since
+  15 drafts cannot hold more than 15 of a larger main table;
 - precision: of those 15 drafts, how many are numbers of the truth (any table, or the
   abstract: same printed text, file and line within 2);
 - the extraction time per paper (read, expand, parse, rank and draft; median of 3 runs
@@ -13,7 +17,10 @@ papers the extractor was developed on; "heldout", never looked at while developi
 
     python bench/extraction.py            # prints Markdown
     python bench/extraction.py --write    # also updates its section of bench/RESULTS.md
-    python bench/extraction.py --split tune --show   # the drafts of each paper, for work
+    python bench/extraction.py --split tune --show   # the drafts of each tune paper, for work
+
+Extra truth fields (spread_text, row_group, value_high, inconsistency, ...) are ignored,
+except table_label_alt: a second label the table goes by, accepted like table_label.
 """
 
 from __future__ import annotations
@@ -84,8 +91,8 @@ def matches(draft, truth: dict) -> bool:
         )
     if draft.part != "table":
         return False
-    labels = (truth.get("table_label"), draft.table_label)
-    if all(labels) and compact(labels[0]) != compact(labels[1]):
+    labels = [t for t in (truth.get("table_label"), truth.get("table_label_alt")) if t]
+    if labels and draft.table_label and compact(draft.table_label) not in map(compact, labels):
         return False
     return same_label(draft.row, truth.get("row"), truth.get("row_source")) and same_label(
         draft.column, truth.get("column")
@@ -120,6 +127,7 @@ def measure(slug: str, show: bool = False) -> dict:
     return {
         "paper": slug,
         "main": len(main),
+        "reach": min(LIMIT, len(main)),
         "found": found,
         "drafts": len(proposed),
         "correct": correct,
@@ -146,22 +154,33 @@ def markdown(split: dict[str, list[str]], rows: dict[str, list[dict]]) -> str:
         "- time: reading one e-print already in memory (unpack, expand, parse, rank, draft), "
         "median of 3 runs after a warm-up",
         "",
-        "| split | paper | main-table numbers | found in top 15 | recall | drafts | truth numbers "
-        "among them | precision | time ms |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"- secondary, clearly not the goal's figure: recall within reach = the same hits over "
+        f"min({LIMIT}, main-table numbers) per paper, which shows the ceiling of a paper whose "
+        f"main table holds more than {LIMIT} of the method's numbers",
+        "",
+        "| split | paper | main-table numbers | found in top 15 | recall | recall within reach "
+        "(secondary) | drafts | truth numbers among them | precision | time ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, results in rows.items():
         for r in results:
             lines.append(
                 f"| {name} | {r['paper']} | {r['main']} | {r['found']} | "
-                f"{ratio(r['found'], r['main'])} | {r['drafts']} | {r['correct']} | "
+                f"{ratio(r['found'], r['main'])} | {ratio(r['found'], r['reach'])} | "
+                f"{r['drafts']} | {r['correct']} | "
                 f"{ratio(r['correct'], r['drafts'])} | {r['seconds'] * 1000:.0f} |"
             )
-    lines += ["", "| split | papers | recall (all numbers pooled) | mean recall per paper | "
-              "precision (pooled) | slowest ms |", "|---|---|---|---|---|---|"]  # fmt: skip
-    for name, results in rows.items():
+    lines += ["", "| split | papers | recall (all numbers pooled; primary) | mean recall per "
+              "paper | recall within reach (pooled; secondary) | precision (pooled) | "
+              "slowest ms |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+    groups = dict(rows)
+    held = [name for name in rows if name.startswith("heldout")]
+    if len(held) > 1:
+        groups[" + ".join(held)] = [r for name in held for r in rows[name]]
+    for name, results in groups.items():
         main = sum(r["main"] for r in results)
         found = sum(r["found"] for r in results)
+        reach = sum(r["reach"] for r in results)
         drafts = sum(r["drafts"] for r in results)
         correct = sum(r["correct"] for r in results)
         per_paper = [r["found"] / r["main"] for r in results if r["main"]]
@@ -169,6 +188,7 @@ def markdown(split: dict[str, list[str]], rows: dict[str, list[dict]]) -> str:
         slowest = max((r["seconds"] for r in results), default=0.0) * 1000
         lines.append(
             f"| {name} | {len(results)} | {ratio(found, main)} ({found}/{main}) | {mean} | "
+            f"{ratio(found, reach)} ({found}/{reach}) | "
             f"{ratio(correct, drafts)} ({correct}/{drafts}) | {slowest:.0f} |"
         )
     return "\n".join(lines) + "\n"
@@ -188,11 +208,15 @@ def write(section: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=("tune", "heldout"), help="measure one split only")
-    parser.add_argument("--show", action="store_true", help="print each paper's drafts")
+    split = json.loads((CORPUS / "SPLIT.json").read_text(encoding="utf-8"))
+    parser.add_argument("--split", choices=tuple(split), help="measure one split only")
+    parser.add_argument(
+        "--show", action="store_true", help="print each paper's drafts (tune papers only)"
+    )
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
-    split = json.loads((CORPUS / "SPLIT.json").read_text(encoding="utf-8"))
+    if args.show and args.split != "tune":
+        parser.error("--show prints drafts to work on: only with --split tune")
     rows = {
         name: [measure(slug, args.show) for slug in papers]
         for name, papers in split.items()

@@ -4,7 +4,9 @@
 #
 # The log is synthesized from lines that the real `starter log` wrote in the same
 # repository, so it has exactly starter's format (schema, provenance fields, line size):
-# each synthetic run copies one of those lines with a fresh id, time, seed and value.
+# each synthetic run copies one of those lines with a fresh id, time, seed and value. Each
+# is a trial of its own (its own seed, and the trial key that goes with it), as in a sweep:
+# status counts a value repeated with the same seed, commit and parameters once.
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ PAPER = "lecun1989"
 LOG = Path("results") / "runs.jsonl"
 # Placeholders for whole JSON values in a template line: a raw NUL never occurs in JSON text.
 ID, TIME, SEED, VALUE = "\x00id\x00", "\x00time\x00", "\x00seed\x00", "\x00value\x00"
+TRIAL = "\x00trial\x00"
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,9 @@ def _time_format(sample: str) -> tuple[str, bool]:
     return spec, sample.endswith("Z")
 
 
-def _template(line: str, claims: dict[str, float]) -> tuple[str, str, str, bool]:
-    """The line as a template with placeholders; also its claim, id and time format."""
+def _template(line: str, claims: dict[str, float]) -> tuple[str, str, str, tuple[str, bool], str]:
+    """The line as a template with placeholders; also its claim, id, time format and the
+    end of its trial key (after the seed)."""
     obj = json.loads(line)
     claim = _metric_claim(obj, claims)
     # Keep the writer's own layout of the JSON (separators, non-ASCII) if it is a stock one.
@@ -129,11 +133,16 @@ def _template(line: str, claims: dict[str, float]) -> tuple[str, str, str, bool]
         obj["time"] = TIME
     if "seed" in obj:
         obj["seed"] = SEED
+    trial = str(obj.get("trial", ""))
+    tail = trial[trial.index("-") :] if "-" in trial else ""
+    if "trial" in obj:
+        obj["trial"] = TRIAL
     obj["metrics"] = {claim: VALUE}
     text = json.dumps(obj, **layout)
     for marker in (ID, TIME, SEED, VALUE):
         text = text.replace(json.dumps(marker, ensure_ascii=layout["ensure_ascii"]), marker)
-    return text, claim, run_id, (spec, zulu)
+    text = text.replace(json.dumps(TRIAL, ensure_ascii=layout["ensure_ascii"]), '"' + TRIAL + '"')
+    return text, claim, run_id, (spec, zulu), tail
 
 
 def synthesize(path: Path, lines: list[str], claims: dict[str, float], n: int) -> None:
@@ -144,7 +153,7 @@ def synthesize(path: Path, lines: list[str], claims: dict[str, float], n: int) -
     with path.open("w", encoding="utf-8") as fh:
         buffer = []
         for i in range(n):
-            text, claim, sample_id, (spec, zulu) = templates[i % len(templates)]
+            text, claim, sample_id, (spec, zulu), tail = templates[i % len(templates)]
             hexlike = re.fullmatch(r"[0-9a-f]+", sample_id) is not None
             width = max(len(sample_id), 8)
             run_id = f"{i:0{width}x}"[-width:] if hexlike else f"bench-{i:07d}"
@@ -157,7 +166,8 @@ def synthesize(path: Path, lines: list[str], claims: dict[str, float], n: int) -
             buffer.append(
                 text.replace(ID, json.dumps(run_id))
                 .replace(TIME, json.dumps(when))
-                .replace(SEED, str(i % 10))
+                .replace(SEED, str(i))
+                .replace(TRIAL, f"s{i}{tail}")
                 .replace(VALUE, repr(round(value, 6)))
                 + "\n"
             )

@@ -8,6 +8,10 @@ from typing import Any, Literal
 
 Direction = Literal["higher", "lower"]
 AggregationKind = Literal["single", "best", "mean"]
+# Where a claim's target comes from: the paper itself (the default), another paper, or the
+# evaluation of released weights logged as `--kind checkpoint` runs.
+Target = Literal["paper", "other paper", "checkpoint"]
+TARGETS: tuple[str, ...] = ("paper", "other paper", "checkpoint")
 ClaimValue = float | int | tuple[float, float] | None
 
 CARD_SCHEMA = 1
@@ -44,6 +48,15 @@ class Aggregation:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """How the paper computes a claim from other claims: the mean over `parts` (claim ids),
+    e.g. a mean over 22 games or the GLUE average; recomputed from the parts' runs."""
+
+    parts: tuple[str, ...] = ()
+    how: Literal["mean"] = "mean"
+
+
+@dataclass(frozen=True)
 class Claim:
     """One number (or statement) the paper reports, with where it says so."""
 
@@ -51,13 +64,19 @@ class Claim:
     metric: str
     value: ClaimValue = None
     value_text: str | None = None
+    # The text as printed when it says more than the number: "6.43 (6.61±0.16)", "~2.85".
+    printed: str | None = None
+    approximate: bool = False  # "~2.85", "about 3%": a wider rounding term (VERDICTS.md)
     unit: str | None = None
     direction: Direction | None = None
     dataset: str | None = None
     split: str | None = None
     setting: str | None = None
     source: str | None = None
+    target: Target | None = None  # None: the paper's own number
     aggregation: Aggregation | None = None
+    linked: str | None = None  # the claim printed with this one (best-of-n <-> mean over n)
+    derived: Derivation | None = None
     tolerance: float | None = None
     tolerance_origin: str | None = None
     central: bool = False
@@ -81,15 +100,24 @@ class Claim:
         return self.value is not None and self.direction is None
 
     @property
+    def target_kind(self) -> str:
+        """paper, other paper or checkpoint."""
+        return self.target or "paper"
+
+    @property
     def display_value(self) -> str:
-        """The value as the paper prints it."""
+        """The value as the paper prints it ("~" marks an approximate one)."""
         if self.value is None:
             return "(qualitative)"
         if self.value_text:
-            return self.value_text
-        if isinstance(self.value, tuple):
-            return f"{self.value[0]:g}-{self.value[1]:g}"
-        return f"{self.value:g}"
+            text = self.value_text
+        elif isinstance(self.value, tuple):
+            text = f"{self.value[0]:g}-{self.value[1]:g}"
+        else:
+            text = f"{self.value:g}"
+        if not self.approximate or text.startswith(("~", "≈")):
+            return text
+        return f"~{text}"
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ def claim_add(
     ),
     value: str | None = typer.Argument(
         None,
-        help="The number as printed (76.2, 95%, a range 1.2..1.5); leave out for a "
-        "qualitative claim.",
+        help="The number as printed: 76.2, 95%, a range 1.2..1.5, an approximate ~2.85 or "
+        "'about 3%', or a best of n with the mean ± sd '6.43 (6.61±0.16)' (two linked "
+        "claims); leave out for a qualitative claim.",
         show_default=False,
         metavar="VALUE",
     ),
@@ -59,6 +60,19 @@ def claim_add(
         None, "--tolerance-origin", help="Why this tolerance (required with --tolerance)."
     ),
     central: bool = typer.Option(False, "--central", help="The paper's conclusion rests on it."),
+    target: str | None = typer.Option(
+        None,
+        "--target",
+        help="Where the value comes from: paper [default], 'other paper', or checkpoint "
+        "(judge against the released weights, evaluated with --kind checkpoint runs).",
+    ),
+    mean_of: list[str] | None = typer.Option(
+        None,
+        "--mean-of",
+        help="A derived claim: the paper's mean over these claims (ids, comma-separated), "
+        "recomputed from their runs.",
+        metavar="ID,ID,...",
+    ),
     directory: Path | None = DIRECTORY,
 ) -> None:
     """Add a claim (a number the paper reports) to paper.toml."""
@@ -66,7 +80,7 @@ def claim_add(
     from starter.track import tolerance as core
 
     repo = open_repo(directory)
-    claim, said = new_claim(
+    claims, said = new_claim(
         metric,
         value,
         claim_id=claim_id,
@@ -82,12 +96,15 @@ def claim_add(
         tolerance=tolerance,
         tolerance_origin=tolerance_origin,
         central=central,
+        target=target,
+        mean_of=mean_of,
     )
-    stored = core.add_claim(repo, claim)
+    stored = core.add_claims(repo, claims)
     for line in said:
         warn(line)
-    shown = f"{stored.metric} {stored.display_value}{unit_suffix(stored)}"
-    typer.echo(f"added claim {stored.id}: {shown}")
+    for claim in stored:
+        shown = f"{claim.metric} {claim.display_value}{unit_suffix(claim)}"
+        typer.echo(f"added claim {claim.id}: {shown}")
 
 
 @claim_app.command("list")

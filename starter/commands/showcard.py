@@ -57,10 +57,18 @@ def _claim_lines(claim: Claim, name_width: int, width: int) -> list[str]:
         claim.direction or "", ""
     )
     head = f"{claim.metric}: {value}{better}" if claim.value is not None else claim.metric
+    shape = []
+    if claim.target and claim.target != "paper":
+        shape.append(f"target: {claim.target}")
+    if claim.derived:
+        shape.append(f"the mean of {', '.join(claim.derived.parts)}")
+    if claim.linked:
+        shape.append(f"printed with {claim.linked}: {claim.printed or ''}".rstrip(": "))
     details = [
         " / ".join(x for x in (claim.dataset, claim.split) if x),
         claim.setting if claim.value is None else "",
         claim.source or "",
+        "; ".join(shape),
     ]
     indent = " " * (name_width + 2)
     lines = textwrap.wrap(

@@ -39,7 +39,22 @@ PRESET_HELP = (
     "nanogpt, keyvalue, colon (key: value) or equals (key=value) [default: detected]."
 )
 GROUP = typer.Option(
-    None, "--group", help="An independent reproduction these runs belong to (never pooled)."
+    None,
+    "--group",
+    help="An independent reproduction these runs belong to (another codebase, person or "
+    "protocol): judged on its own, never pooled with other groups.",
+)
+KIND = typer.Option(
+    "reproduction",
+    "--kind",
+    help="reproduction; extension (a deliberate change: shown apart, never counted); or "
+    "checkpoint (an evaluation of released weights: shown apart, never a trial).",
+)
+DEVIATION = typer.Option(
+    None,
+    "--deviation",
+    help="How this run departs from the paper (never pooled): TEXT for every claim, or "
+    "CLAIM=TEXT for one (repeatable).",
 )
 UNIT = typer.Option(
     None, "--unit", help="The unit of the values given: % or fraction (converted to the claim's)."
@@ -103,12 +118,8 @@ def log(
     seed: int | None = typer.Option(None, "--seed", help="The run's random seed."),
     params: list[str] | None = PARAMS,
     note: str | None = NOTE,
-    kind: str = typer.Option(
-        "reproduction", "--kind", help="reproduction, or extension (shown apart, never counted)."
-    ),
-    deviation: str | None = typer.Option(
-        None, "--deviation", help="How this run departs from the paper (never pooled)."
-    ),
+    kind: str = KIND,
+    deviation: list[str] | None = DEVIATION,
     group: str | None = GROUP,
     unit: str | None = UNIT,
     commit: str | None = typer.Option(
@@ -191,10 +202,8 @@ def run(
         None, "--map", help="Tie a metric name to a claim: NAME=CLAIM_ID (repeatable)."
     ),
     note: str | None = NOTE,
-    kind: str = typer.Option("reproduction", "--kind", help="reproduction or extension."),
-    deviation: str | None = typer.Option(
-        None, "--deviation", help="How this run departs from the paper."
-    ),
+    kind: str = KIND,
+    deviation: list[str] | None = DEVIATION,
     group: str | None = GROUP,
     no_detect: bool = typer.Option(
         False,

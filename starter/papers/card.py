@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from starter.errors import InputError, NotFoundError
-from starter.models import CARD_SCHEMA, Aggregation, Claim, Paper, Venue, derive_claim_id
+from starter.models import (
+    CARD_SCHEMA,
+    TARGETS,
+    Aggregation,
+    Claim,
+    Derivation,
+    Paper,
+    Venue,
+    derive_claim_id,
+)
 
 CARD_NAME = "paper.toml"
 
@@ -31,13 +40,18 @@ CLAIM_FIELDS = (
     "metric",
     "value",
     "value_text",
+    "printed",
+    "approximate",
     "unit",
     "direction",
     "dataset",
     "split",
     "setting",
     "source",
+    "target",
     "aggregation",
+    "linked",
+    "derived",
     "tolerance",
     "tolerance_origin",
     "central",
@@ -46,6 +60,7 @@ CLAIM_FIELDS = (
     "import_names",
 )
 AGGREGATION_KINDS = ("single", "best", "mean")
+DERIVATIONS = ("mean",)
 DIRECTIONS = ("higher", "lower", "none")
 # "draft": proposed by `starter claim extract`, not yet reviewed (never judged).
 CONFIDENCES = ("high", "medium", "low", "draft")
@@ -193,6 +208,7 @@ def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
         claim = claim_from_dict(raw, source, index, seen)
         seen.add(claim.id)
         claims.append(claim)
+    _check_references(claims, source)
     return Paper(
         key=key,
         title=p.text("title", required=True) or "",
@@ -230,6 +246,13 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
     c.where = f"claims[{index}] ({claim_id})."
     value = _claim_value(c, raw.get("value"))
     direction = c.choice("direction", DIRECTIONS)
+    derived = _derivation(c, raw.get("derived"), source) if "derived" in raw else None
+    linked = c.text("linked")
+    if linked is not None and not _valid_id(linked):
+        c.fail("linked", f"expected the id of another claim, got {linked!r}")
+    approximate = c.flag("approximate")
+    if (approximate or derived) and value is None:
+        c.fail("approximate" if approximate else "derived", "needs a value; this claim has none")
     aggregation = None
     if "aggregation" in raw:
         raw_agg = raw["aggregation"]
@@ -252,13 +275,18 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         metric=metric,
         value=value,
         value_text=c.text("value_text"),
+        printed=c.text("printed"),
+        approximate=approximate,
         unit=c.text("unit"),
         direction=None if direction in (None, "none") else direction,  # type: ignore[arg-type]
         dataset=c.text("dataset"),
         split=split,
         setting=c.text("setting"),
         source=c.text("source"),
+        target=c.choice("target", TARGETS),  # type: ignore[arg-type]
         aggregation=aggregation,
+        linked=linked,
+        derived=derived,
         tolerance=c.number("tolerance", positive=True),
         tolerance_origin=c.text("tolerance_origin"),
         central=c.flag("central"),
@@ -266,6 +294,48 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         confidence=c.choice("confidence", CONFIDENCES),
         import_names=_names(c, raw.get("import_names")),
     )
+
+
+def _derivation(c: _Fields, raw: Any, source: str) -> Derivation:
+    if not isinstance(raw, dict):
+        c.fail("derived", 'expected { how = "mean", of = ["claim-a", "claim-b"] }')
+    d = _Fields(raw, source, f"{c.where}derived.", ("how", "of"))
+    how = d.choice("how", DERIVATIONS) or "mean"
+    parts = raw.get("of")
+    if (
+        not isinstance(parts, list)
+        or len(parts) < 2
+        or not all(isinstance(p, str) and _valid_id(p) for p in parts)
+    ):
+        d.fail("of", 'expected the ids of two or more claims, e.g. ["pong", "breakout"]')
+    if len(set(parts)) != len(parts):
+        d.fail("of", "names a claim twice")
+    return Derivation(parts=tuple(parts), how=how)  # type: ignore[arg-type]
+
+
+def _check_references(claims: list[Claim], source: str) -> None:
+    """Links and derivations name claims of the same card; a derived claim's parts are
+    measured claims (no derivation of derivations)."""
+    by_id = {c.id: c for c in claims}
+    for index, claim in enumerate(claims):
+        where = f"{source}: claims[{index}] ({claim.id})."
+        if claim.linked is not None and (claim.linked == claim.id or claim.linked not in by_id):
+            raise InputError(
+                f"{where}linked: no other claim {claim.linked!r} in this card; link a claim "
+                "to the one printed with it (e.g. its mean over n runs)"
+            )
+        if claim.derived is None:
+            continue
+        for part in claim.derived.parts:
+            other = by_id.get(part)
+            if other is None or part == claim.id:
+                raise InputError(f"{where}derived.of: no other claim {part!r} in this card")
+            if other.derived is not None:
+                raise InputError(
+                    f"{where}derived.of: {part!r} is itself derived; name its parts instead"
+                )
+            if other.value is None:
+                raise InputError(f"{where}derived.of: {part!r} is qualitative (no number)")
 
 
 def _names(c: _Fields, value: Any) -> tuple[str, ...]:

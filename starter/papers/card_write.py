@@ -78,9 +78,13 @@ def render_claim(claim: Claim) -> str:
     lines = ["[[claims]]\n"]
     for name in CLAIM_FIELDS:
         value = getattr(claim, name)
-        if name == "central":
+        if name in ("central", "approximate"):
             if value:
-                lines.append("central = true\n")
+                lines.append(f"{name} = true\n")
+            continue
+        if name == "derived" and value is not None:
+            of = _toml_value(list(value.parts))
+            lines.append(f'derived = {{ how = "{value.how}", of = {of} }}\n')
             continue
         if name == "direction":
             value = value or ("none" if claim.value is not None else None)
@@ -150,7 +154,14 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
                 "dataset": c.dataset,
                 "split": c.split,
                 "setting": c.setting,
+                "printed": c.printed,
+                "approximate": c.approximate,
                 "source": c.source,
+                "target": c.target_kind if c.value is not None else None,
+                "linked": c.linked,
+                "derived": None
+                if c.derived is None
+                else {"how": c.derived.how, "of": list(c.derived.parts)},
                 "aggregation": None
                 if c.aggregation is None
                 else {

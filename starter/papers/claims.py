@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import math
+import re
+from typing import NamedTuple
 
 from starter.errors import InputError
-from starter.models import Aggregation, Claim, ClaimValue, Direction
+from starter.models import TARGETS, Aggregation, Claim, ClaimValue, Derivation, Direction
 
 # Words in a metric's name that say which way is better ("top-1 error", "BLEU").
 LOWER_WORDS = ("error", "loss", "perplexity", "ppl", "wer", "cer", "time", "latency", "fid",
@@ -73,6 +75,56 @@ def parse_claim_value(text: str | None) -> tuple[ClaimValue, str | None, str | N
     return (int(value) if whole else value), raw, unit
 
 
+# "~2.85", "≈ 2.85", "about 3%", "approx. 0.7": a value the paper gives as approximate.
+_APPROXIMATE = re.compile(
+    r"^\s*(?:~|≈|∼|about\b|approx\.?|approximately\b|around\b|roughly\b|circa\b|ca\.)\s*",
+    re.IGNORECASE,
+)
+# "6.43 (6.61±0.16)": the best of n runs, then their mean ± sd, in one print.
+_BEST_AND_MEAN = re.compile(
+    r"^(?P<best>[^()]+?)\s*\(\s*(?P<mean>[^()±]+?)\s*(?:±|\+/-|\+-)\s*(?P<sd>[^()±]+?)\s*\)$"
+)
+
+
+class Printed(NamedTuple):
+    """What a value as printed says: the number, its text, unit, whether it is approximate,
+    and for "6.43 (6.61±0.16)" the mean and sd printed with the best value."""
+
+    value: ClaimValue
+    value_text: str | None
+    unit: str | None
+    approximate: bool = False
+    mean: tuple[float, str, float] | None = None  # (mean, as printed, sd)
+
+
+def parse_printed(text: str | None) -> Printed:
+    """A claim's value as printed: 76.2, 95%, 1.2..1.5, ~2.85, "about 3%", or the best of n
+    with the mean ± sd of the n runs, "6.43 (6.61±0.16)"."""
+    if text is None:
+        return Printed(None, None, None)
+    raw = text.strip().replace("−", "-")
+    unit = None
+    if "%" in raw:
+        raw, unit = raw.replace("%", "").strip(), "%"
+    pair = _BEST_AND_MEAN.match(raw)
+    if pair:
+        best = parse_printed(pair.group("best"))
+        if isinstance(best.value, tuple):
+            raise InputError(f"value {text!r}: the best of n is one number, not a range")
+        mean_text = pair.group("mean").strip()
+        mean = parse_number(mean_text, "mean")
+        sd = parse_number(pair.group("sd"), "sd")
+        if sd < 0:
+            raise InputError(f"value {text!r}: the sd after ± must be zero or more")
+        return Printed(best.value, best.value_text, unit, best.approximate, (mean, mean_text, sd))
+    approximate = False
+    bare = _APPROXIMATE.sub("", raw, count=1)
+    if bare != raw:
+        approximate, raw = True, bare.strip()
+    value, value_text, _ = parse_claim_value(raw)
+    return Printed(value, value_text, unit, approximate)
+
+
 def guess_direction(metric: str) -> Direction | None:
     """Which way is better, read from the metric's name or a table header ("FID ↓",
     "accuracy (higher is better)"); None when it does not say."""
@@ -107,10 +159,14 @@ def new_claim(
     tolerance: float | None = None,
     tolerance_origin: str | None = None,
     central: bool = False,
-) -> tuple[Claim, list[str]]:
-    """A claim from what a user typed, checked; and what starter understood on its own (a
-    unit read from "95%", a direction read from the metric's name), to be said."""
-    number, value_text, understood_unit = parse_claim_value(value)
+    target: str | None = None,
+    mean_of: list[str] | None = None,
+) -> tuple[list[Claim], list[str]]:
+    """The claims a user typed, checked (two linked claims for "6.43 (6.61±0.16)": the best
+    of n and the mean ± sd over n); and what starter understood on its own (a unit read
+    from "95%", a direction read from the metric's name, an approximate value), to be said."""
+    printed = parse_printed(value)
+    number, value_text, understood_unit = printed.value, printed.value_text, printed.unit
     if understood_unit and unit and unit != understood_unit:
         raise InputError(f"VALUE {value!r} says % but --unit says {unit!r}; give one unit")
     if aggregation is not None and aggregation not in ("single", "best", "mean"):
@@ -123,9 +179,18 @@ def new_claim(
         raise InputError('--tolerance needs --tolerance-origin "why", e.g. "2 binomial SE"')
     if tolerance is not None and not (tolerance > 0 and math.isfinite(tolerance)):
         raise InputError("--tolerance must be a positive number")
+    if target is not None and target not in TARGETS:
+        raise InputError(f"--target {target!r}: use paper, 'other paper' or checkpoint")
+    if printed.mean is not None and (spread is not None or aggregation is not None):
+        raise InputError(
+            f"VALUE {value!r} gives the best of n and the mean ± sd itself; leave out "
+            "--spread and --aggregation (give --runs N for n)"
+        )
     said: list[str] = []
     if understood_unit and value:
         said.append(f"read {value!r} as {number} with unit %")
+    if printed.approximate:
+        said.append(f"read {value!r} as approximately {number}: a wider rounding term applies")
     agg = None
     if aggregation or spread is not None or runs is not None:
         kind = aggregation or ("mean" if spread is not None else "single")
@@ -146,20 +211,53 @@ def new_claim(
                 said.append(
                     f"took {direction} as better from the metric's name ({other} to change)"
                 )
+    derived = None
+    if mean_of:
+        parts = [p.strip() for item in mean_of for p in item.split(",") if p.strip()]
+        derived = Derivation(parts=tuple(parts))
     claim = Claim(
         id=claim_id or "",
         metric=metric,
         value=number,
         value_text=value_text,
+        printed=value.strip() if value and (printed.approximate or printed.mean) else None,
+        approximate=printed.approximate,
         unit=unit or understood_unit,
         direction=direction,
         dataset=dataset,
         split=split,
         setting=setting,
         source=source,
+        target=target,  # type: ignore[arg-type]
         aggregation=agg,
+        derived=derived,
         tolerance=tolerance,
         tolerance_origin=tolerance_origin,
         central=central,
     )
-    return claim, said
+    if printed.mean is None:
+        return [claim], said
+    from dataclasses import replace
+
+    from starter.models import derive_claim_id
+
+    mean, mean_text, sd = printed.mean
+    best_id = claim.id or derive_claim_id(metric, split)
+    mean_id = f"{best_id}-mean"
+    best = replace(claim, id=best_id, aggregation=Aggregation("best", runs), linked=mean_id)
+    average = replace(
+        claim,
+        id=mean_id,
+        value=mean,
+        value_text=mean_text,
+        approximate=False,
+        aggregation=Aggregation("mean", runs, sd),
+        linked=best_id,
+        central=False,
+    )
+    over = f"over {runs} runs" if runs else "over n runs (give --runs N to use the sd)"
+    said.append(
+        f"read {value!r} as the best of n, {best_id} = {number}, and the mean ± sd {over}, "
+        f"{mean_id} = {mean_text} ± {sd:g}: status compares your mean with the mean"
+    )
+    return [best, average], said

@@ -59,47 +59,34 @@ def unique_id(paper: Paper, claim: Claim) -> str:
 
 def add_claim(path: Path, claim: Claim) -> Claim:
     """Append `claim` as a new [[claims]] table (an empty id is derived); returns it as stored."""
-    from dataclasses import replace
-
-    import tomlkit
-
-    paper, doc = _load(path)
-    claim = replace(claim, id=unique_id(paper, claim))
-    table = tomlkit.parse(render_claim(claim))["claims"][0]
-    table.trivia.indent = "\n"  # a blank line before the new [[claims]], as render_card does
-    if "claims" in doc:
-        doc["claims"].append(table)
-    else:
-        aot = tomlkit.aot()
-        aot.append(table)
-        doc.append("claims", aot)
-    stored = _save(path, doc).claim(claim.id)
-    assert stored is not None
-    return stored
+    return add_claims(path, [claim])[0]
 
 
 def add_claims(path: Path, claims: list[Claim]) -> list[Claim]:
-    """Append several claims in one write (ids made unique); returns them as stored."""
+    """Append claims in one write (claims linked to each other are valid only together);
+    empty ids are derived. Returns them as stored."""
     from dataclasses import replace
 
     import tomlkit
 
     paper, doc = _load(path)
-    stored_ids = []
+    added = []
     for claim in claims:
         claim = replace(claim, id=unique_id(paper, claim))
         paper = replace(paper, claims=(*paper.claims, claim))
+        added.append(claim)
         table = tomlkit.parse(render_claim(claim))["claims"][0]
-        table.trivia.indent = "\n"
+        table.trivia.indent = "\n"  # a blank line before each new [[claims]], as render_card
         if "claims" in doc:
             doc["claims"].append(table)
         else:
             aot = tomlkit.aot()
             aot.append(table)
             doc.append("claims", aot)
-        stored_ids.append(claim.id)
     saved = _save(path, doc)
-    return [c for c in saved.claims if c.id in stored_ids]
+    stored = [saved.claim(claim.id) for claim in added]
+    assert all(s is not None for s in stored)
+    return stored  # type: ignore[return-value]
 
 
 # What `starter claim review` may change in a draft before accepting it.
@@ -173,9 +160,18 @@ def set_tolerance(path: Path, claim_id: str, value: float, origin: str) -> Claim
 
 
 def remove_claim(path: Path, claim_id: str) -> Claim:
-    """Remove a claim's table; its logged runs stay in the results log."""
+    """Remove a claim's table; its logged runs stay in the results log. A claim another one
+    is linked to or derived from stays until that one is removed."""
     paper, doc = _load(path)
     index, _ = _claim_table(doc, paper, claim_id)
+    for other in paper.claims:
+        parts = other.derived.parts if other.derived else ()
+        if other.id != claim_id and (other.linked == claim_id or claim_id in parts):
+            how = "linked to it" if other.linked == claim_id else "derived from it"
+            raise ConflictError(
+                f"claim {other.id!r} is {how}; remove {other.id} first "
+                f"(starter claim remove {other.id})"
+            )
     del doc["claims"][index]
     if len(doc["claims"]) == 0:
         del doc["claims"]

@@ -22,7 +22,9 @@ GROUPS = (
     ("Better than the paper: a finding to explain", ("exceeds",)),
     ("Inconclusive", ("inconclusive",)),
     ("Reproduced", ("reproduced",)),
-    ("Waiting for a tolerance or more runs", ("needs-tolerance", "indicative", "not-comparable")),
+    ("Indicative: one run, never a verdict", ("indicative",)),
+    ("Not comparable: the runs depart from the paper's protocol", ("not-comparable",)),
+    ("Waiting for a tolerance", ("needs-tolerance",)),
     ("No runs yet", ("pending",)),
     ("Not judged: qualitative claims and facts", ("not-judged",)),
 )
@@ -70,31 +72,38 @@ def build(
     judged = sum(
         counts.get(v, 0) for v in ("reproduced", "exceeds", "not-reproduced", "inconclusive")
     )
-    by_id = {row["id"]: row for row in claim_rows}
+    by_key = {row["key"]: row for row in claim_rows}
     groups = []
     for title, verdicts in GROUPS:
-        rows = [by_id[c.id] for c in claims if c.verdict in verdicts]
+        rows = [by_key[c.key] for c in claims if c.verdict in verdicts]
         if rows:
             groups.append(
                 {
                     "title": title,
                     "verdicts": list(verdicts),
-                    "claims": [r["id"] for r in rows],
+                    "claims": [r["key"] for r in rows],
                     "notes": [line for r in rows for line in r.pop("_notes")],
                 }
             )
     for row in claim_rows:
         row.pop("_notes", None)
     for group in groups:
-        _fold(group, by_id)
+        _fold(group, by_key)
+    details = dict(getattr(status, "details", {}) or {})
+    words = {v: VERDICT_WORDS.get(v, v) for v in counts}
+    if details and "indicative" in words:
+        split = ", ".join(f"{n} {detail}" for detail, n in details.items())
+        words["indicative"] = f"{words['indicative']} ({split})"
+    reproductions = list(getattr(status, "groups", []) or [])
     headline = {
         "central": [sentence(c) for c in claims if c.central],
         "counts": counts,
-        "count_list": [
-            {"verdict": v, "n": n, "words": VERDICT_WORDS.get(v, v)} for v, n in counts.items()
-        ],
-        "counts_text": ", ".join(f"{n} {VERDICT_WORDS.get(v, v)}" for v, n in counts.items()),
-        "claims": len(claims),
+        "indicative": details,
+        "count_list": [{"verdict": v, "n": n, "words": words[v]} for v, n in counts.items()],
+        "counts_text": ", ".join(f"{n} {words[v]}" for v, n in counts.items()),
+        "claims": len({c.id for c in claims}),
+        "rows": len(claims),
+        "groups": reproductions,
         "judged": judged,
         "outside": sum(counts.get(v, 0) for v in OUTSIDE),
         "expected_outside": round(float(status.expected_outside), 2),
@@ -108,7 +117,7 @@ def build(
         "paper": _paper(status.paper),
         "headline": headline,
         "overview": overview.data(
-            claims, VERDICT_ORDER, {row["id"]: row["display"]["verdict"] for row in claim_rows}
+            claims, VERDICT_ORDER, {row["key"]: row["display"]["verdict"] for row in claim_rows}
         ),
         "claims": claim_rows,
         "groups": groups,
@@ -127,14 +136,14 @@ def build(
     }
 
 
-def _fold(group: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> None:
+def _fold(group: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> None:
     """Many claims without runs take one line, not a table of empty rows."""
     group["folded"] = None
     if group["verdicts"] != ["pending"] or len(group["claims"]) <= FOLD:
         return
     shown = []
     for claim_id in group["claims"]:
-        row = by_id[claim_id]
+        row = by_key[claim_id]
         unit = row["unit"] or ""
         value = row["display"]["reported"] + (f" {unit}" if unit and len(unit) <= 12 else "")
         shown.append(f"{claim_id}{' (central)' if row['central'] else ''}: {value}")
@@ -171,17 +180,36 @@ def _paper(paper: Paper) -> dict[str, Any]:
 
 
 def _claim_notes(claim: ClaimStatus) -> list[str]:
-    """What the table cannot hold: status's notes and the runs shown apart, with values."""
-    lines = [f"{claim.id}: {note}" for note in claim.notes]
+    """What the table cannot hold: status's notes and the runs shown apart, with their
+    numbers (each deviation labelled) and values."""
+    from starter.report.wording import apart_text
+
+    key = claim.key
+    lines = [f"{key}: {note}" for note in claim.notes]
+    if claim.verdict == "not-comparable" and claim.deviation:
+        lines.append(
+            f"{key}: every run declares a deviation (the numbers above): {claim.deviation}"
+        )
+    for item in claim.apart:
+        if item.kind != "extension" and not (
+            claim.verdict == "not-comparable" and item.label == claim.deviation
+        ):
+            lines.append(f"{key}: {apart_text(claim, item)}")
     for values, what in (
         (claim.extension_values, "extension values (never counted)"),
         (claim.deviating_values, "deviating values (never pooled)"),
+        (
+            claim.checkpoint_values,
+            "checkpoint evaluations (the target)"
+            if claim.target == "checkpoint"
+            else "checkpoint evaluations (never counted)",
+        ),
     ):
         if values:
             text = ", ".join(repr(v) for v in values[:NOTE_VALUES])
             if len(values) > NOTE_VALUES:
                 text += f" and {len(values) - NOTE_VALUES:,} more (all are in the plot)"
-            lines.append(f"{claim.id}: {what}: {text}")
+            lines.append(f"{key}: {what}: {text}")
     return lines
 
 
@@ -235,7 +263,7 @@ def _claim_row(
     later_run: Callable[[str], tuple[str, str] | None],
     first_result: dict[str, str],
 ) -> dict[str, Any]:
-    from starter.report.plots import MAX_POINTS, drawn
+    from starter.report.plots import MAX_POINTS, drawn, file_name
 
     row: dict[str, Any] = {}
     capped = {}
@@ -250,6 +278,8 @@ def _claim_row(
             row[item.name] = to_plain(value)
     if "values" in capped:
         row["run_ids"] = []
+    row["key"] = claim.key
+    row["anchor"] = file_name(claim.key)
     row["qualitative"] = claim.reported is None
     row["display"] = display(claim)
     row["sentence"] = sentence(claim)
@@ -305,6 +335,8 @@ def _duration(seconds: float | None) -> str:
 
 def _run_row(run: Run, commit_url: str | None = None) -> dict[str, Any]:
     row = to_plain(run)
+    if isinstance(run.deviation, dict):  # scoped to claims: "acc: CIFAR-10.1"
+        row["deviation"] = "; ".join(f"{k}: {v}" for k, v in run.deviation.items())
     sha = run.git.get("commit")
     commit = short_sha(sha)
     if run.git.get("dirty"):
@@ -318,7 +350,8 @@ def _run_row(run: Run, commit_url: str | None = None) -> dict[str, Any]:
         "duration": _duration(run.duration),
         "environment": " · ".join(_env_text(env[k]) for k in ("python", "os", "gpu") if env.get(k))
         or "–",
-        "status": "failed" if run.failed else "ok",
+        "status": ("failed" if run.failed else "ok")
+        + (f", group: {run.group}" if run.group else ""),
         "commit_url": commit_url.format(sha=sha) if commit_url and sha else None,
     }
     return row
@@ -326,20 +359,25 @@ def _run_row(run: Run, commit_url: str | None = None) -> dict[str, Any]:
 
 def _runs(shown: list[Run], digest: Any, commit_url: str | None = None) -> dict[str, Any]:
     """The rows of the `shown` runs (the most recent ones), and counts over every run."""
-    reproduction = [_run_row(r, commit_url) for r in shown if r.kind != "extension"]
+    reproduction = [_run_row(r, commit_url) for r in shown if r.kind == "reproduction"]
     extension = [_run_row(r, commit_url) for r in shown if r.kind == "extension"]
-    out = {
+    checkpoint = [_run_row(r, commit_url) for r in shown if r.kind == "checkpoint"]
+    out: dict[str, Any] = {
         "total": digest.total,
         "reproduction": reproduction,
         "extension": extension,
         "failed": digest.failed,
         "dirty": digest.dirty,
     }
+    if checkpoint or getattr(digest, "checkpoint", None):
+        # Only when there are some, so a report without them keeps its exact shape.
+        out["checkpoint"] = checkpoint
+        out["checkpoint_total"] = digest.checkpoint
     if digest.total > len(shown):
         # Only in a report that leaves runs out, so a small report keeps its exact shape.
         out.update(
             shown=len(shown),
-            reproduction_total=digest.total - digest.extension,
+            reproduction_total=digest.total - digest.extension - digest.checkpoint,
             extension_total=digest.extension,
             shown_note=f"the {len(shown):,} most recent of {digest.total:,} runs are listed; "
             "all are in results/runs.jsonl",

@@ -37,15 +37,15 @@ def data(claims: Sequence[ClaimStatus], order: Sequence[str], words: dict[str, s
     for claim in ranked:
         tolerance = claim.tolerance
         if claim.gap is None or not tolerance or claim.verdict in WHY:
-            off.setdefault(WHY.get(claim.verdict, "no gap to draw"), []).append(claim.id)
+            off.setdefault(WHY.get(claim.verdict, "no gap to draw"), []).append(claim.key)
             continue
         interval = claim.ci95 is not None
         rows.append(
             {
-                "id": claim.id,
+                "id": claim.key,  # the claim, and its group when it has one
                 "central": claim.central,
                 "verdict": claim.verdict,
-                "words": words.get(claim.id, claim.verdict),
+                "words": words.get(claim.key, claim.verdict),
                 "n": claim.n,
                 "tolerance": tolerance,
                 "gap": claim.gap / tolerance,

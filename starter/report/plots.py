@@ -46,7 +46,7 @@ def drawn_note(claim: ClaimStatus) -> str | None:
     if not parts:
         return None
     return (
-        f"{claim.id}: drawn as evenly spaced quantiles, {'; '.join(parts)}; the mean and its "
+        f"{claim.key}: drawn as evenly spaced quantiles, {'; '.join(parts)}; the mean and its "
         "95% interval use every run."
     )
 
@@ -56,7 +56,8 @@ def plottable(claims: Iterable[ClaimStatus]) -> list[ClaimStatus]:
     return [
         c
         for c in claims
-        if c.reported is not None and (c.values or c.extension_values or c.deviating_values)
+        if isinstance(c.reported, int | float | tuple)
+        and (c.values or c.extension_values or c.deviating_values or c.checkpoint_values)
     ]
 
 
@@ -92,9 +93,9 @@ def claim_figure(claim: ClaimStatus) -> str:
     top = 66
     bottom = top + ROW * len(labels)
     height = bottom + 46
-    title = f"{claim.id}: our runs against the paper's value"
+    title = f"{claim.key}: our runs against the paper's value"
     canvas = Canvas(WIDTH, height, title, _description(claim, rows))
-    canvas.text(PAD, 20, shorten(claim.id, WIDTH - 2 * PAD, 13), "st-b", tooltip=claim.id)
+    canvas.text(PAD, 20, shorten(claim.key, WIDTH - 2 * PAD, 13), "st-b", tooltip=claim.key)
 
     # The tolerance band and the paper's value (a line, or a shaded range).
     if tolerance is not None:
@@ -160,6 +161,7 @@ def _rows(claim: ClaimStatus) -> list[tuple[str, tuple[float, ...], str]]:
         ("runs", claim.values, "st-runs"),
         ("deviating", claim.deviating_values, "st-dev"),
         ("extension", claim.extension_values, "st-ext"),
+        ("checkpoint", claim.checkpoint_values, "st-dev"),
     ):
         if not values:
             continue
@@ -177,4 +179,4 @@ def _description(claim: ClaimStatus, rows: list[tuple[str, tuple[float, ...], st
     if claim.mean is not None:
         parts.append(f"our mean {claim.mean:.4g}")
     parts += [label for label, _, _ in rows]
-    return f"{claim.id}: " + "; ".join(parts)
+    return f"{claim.key}: " + "; ".join(parts)

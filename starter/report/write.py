@@ -129,7 +129,8 @@ def _render(env: Any, name: str, **context: Any) -> str:
 
 
 def _by_id(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in model["claims"]}
+    """The rows by their key: the claim id, with its group when it has one ("acc@theirs")."""
+    return {row.get("key", row["id"]): row for row in model["claims"]}
 
 
 def _strip_prolog(svg: str) -> str:
@@ -241,7 +242,7 @@ def _write(
     if fmt == "json":
         text = render_json(model)
     elif fmt == "html":
-        svgs = {c.id: plots.claim_figure(c) for c in drawable}
+        svgs = {c.key: plots.claim_figure(c) for c in drawable}
         text = render_html(model, root, svgs, overview.figure(model["overview"]))
     else:
         links: dict[str, str] = {}
@@ -249,7 +250,7 @@ def _write(
         if target is not None:
             charts: list[tuple[str | None, str, str]]
             charts = [(None, plots.OVERVIEW, overview.figure(model["overview"]))]
-            charts += [(c.id, plots.file_name(c.id), plots.claim_figure(c)) for c in drawable]
+            charts += [(c.key, plots.file_name(c.key), plots.claim_figure(c)) for c in drawable]
             for claim_id, name, svg in charts:
                 path = target.parent / "plots" / f"{name}.svg"
                 atomic_write_text(path, svg)

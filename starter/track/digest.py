@@ -60,6 +60,7 @@ class RunDigest:
     counts, the environment (value -> runs), first results, the checklist's facts."""
 
     __slots__ = (
+        "checkpoint",
         "dirty",
         "env",
         "extension",
@@ -73,7 +74,8 @@ class RunDigest:
     )
 
     def __init__(self) -> None:
-        self.total = self.extension = self.failed = self.dirty = self.with_env = 0
+        self.total = self.extension = self.checkpoint = self.failed = self.dirty = 0
+        self.with_env = 0
         self.env: dict[str, dict[str, int]] = {key: {} for key in ENV_KEYS}
         self.packages: dict[str, dict[str, int]] = {}
         self.hosts: set[str] = set()
@@ -82,25 +84,28 @@ class RunDigest:
         self.facts = RunFacts()
 
     def add(self, run: Run) -> None:
-        self.add_run(run.kind == "extension", run.failed, run.time, run.metrics, run.command)
+        self.add_run(run.kind, run.failed, run.time, run.metrics, run.command)
         self.add_provenance(run.git, run.env)
 
     def add_run(
         self,
-        extension: bool,
+        kind: Any,
         failed: bool,
         time: str,
         metrics: dict[str, Any],
         command: str | None,
     ) -> None:
         """One run, its fields as models.Run holds them (results.run_from_record's reading);
-        its git and env go to add_provenance, which counts runs that share them at once."""
+        its git and env go to add_provenance, which counts runs that share them at once.
+        Extension runs and checkpoint evaluations are no result of the reimplementation."""
         self.total += 1
-        if extension:
+        if kind == "extension":
             self.extension += 1
+        elif kind == "checkpoint":
+            self.checkpoint += 1
         if failed:
             self.failed += 1
-        elif not extension:
+        elif kind != "extension" and kind != "checkpoint":
             first = self.first_result
             for name in metrics:
                 known = first.get(name)
@@ -132,6 +137,7 @@ class RunDigest:
     def merge(self, other: RunDigest) -> None:
         self.total += other.total
         self.extension += other.extension
+        self.checkpoint += other.checkpoint
         self.failed += other.failed
         self.dirty += other.dirty
         self.with_env += other.with_env

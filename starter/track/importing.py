@@ -11,9 +11,16 @@ from typing import Any, NamedTuple
 from starter.errors import InputError
 from starter.models import Claim, Paper
 from starter.track.importers.base import Imported, ImportedRun, Point
-from starter.track.recorder import Repo, check_kind, parse_params
+from starter.track.recorder import (
+    Repo,
+    check_group,
+    check_kind,
+    deviation_of,
+    parse_deviation,
+    parse_params,
+)
 
-UNITS = {"%": "%", "percent": "%", "fraction": "fraction", "none": None}
+UNITS = {"%": "%", "percent": "%", "fraction": "fraction"}
 
 
 class Prepared(NamedTuple):
@@ -92,16 +99,20 @@ def _best(
 # ----------------------------------------------------------------------------- units
 
 
-def convert(value: float, unit: str | None, claim: Claim | None) -> float:
-    """A value given in `unit` (--unit: % or fraction) in its claim's unit."""
-    # A stand-in for the unit conversion of issue 11 (track/units.py) until it lands.
-    if unit is None or claim is None or claim.unit is None:
+def convert(value: float, unit: str | None, claim: Claim | None, fix: str | None = None) -> float:
+    """A value given in `unit` (--unit: % or fraction) in its claim's unit (track/units.py);
+    without a unit, a value about 100 times off its claim is refused, naming `fix` (the
+    command to run again with --unit)."""
+    from starter.track import units
+
+    if claim is None or claim.value is None:
         return value
-    if unit == "fraction" and claim.unit == "%":
-        return value * 100
-    if unit == "%" and claim.unit != "%":
-        return value / 100
-    return value
+    if unit is None:
+        problem = units.scale_problem(claim.id, value, claim, fix)
+        if problem:
+            raise InputError(problem + "; nothing was recorded")
+        return value
+    return units.to_claim_unit(value, unit, claim)
 
 
 def parse_unit(text: str | None) -> str | None:
@@ -123,6 +134,7 @@ def prepare(
     select: str | None = None,
     unit: str | None = None,
     require_claim: bool = True,
+    fix: str | None = None,
 ) -> tuple[list[Prepared], list[str]]:
     """Each run's values named by claim id (where a name feeds a claim), at the selected
     point, in the claims' units; and the warnings for the user."""
@@ -144,7 +156,8 @@ def prepare(
         resolved = names.resolve(values, order, mapped)
         metrics = dict(resolved.metrics)
         for claim_id in resolved.used:
-            metrics[claim_id] = convert(metrics[claim_id], chosen_unit, paper.claim(claim_id))
+            claim = paper.claim(claim_id)
+            metrics[claim_id] = convert(metrics[claim_id], chosen_unit, claim, fix)
         any_claimed = any_claimed or bool(resolved.used) or run.failed
         unclaimed.update(dict.fromkeys(resolved.unclaimed))
         prepared.append(Prepared(run, metrics))
@@ -197,7 +210,7 @@ def log_import(
     params: list[str] | None = None,
     note: str | None = None,
     kind: str = "reproduction",
-    deviation: str | None = None,
+    deviation: list[str] | str | None = None,
     group: str | None = None,
     commit: str | None = None,
     date: str | None = None,
@@ -211,13 +224,16 @@ def log_import(
     from starter.track.recorder import check_metrics
 
     check_kind(kind)
+    group = check_group(group)
     extra_params = parse_params(params)
+    declared = parse_deviation(deviation, repo.paper)
     when = iso_date(date) if date else None
     imported = importers.read(
         paths, preset=preset, fmt=fmt, pattern=pattern, rows=rows,
         tracking_uri=tracking_uri, experiment=experiment,
     )  # fmt: skip
-    prepared, warnings = prepare(repo.paper, imported, maps=maps, select=select, unit=unit)
+    fix = "starter log " + " ".join(f"--from {p}" for p in paths) if paths else None
+    prepared, warnings = prepare(repo.paper, imported, maps=maps, select=select, unit=unit, fix=fix)
     logged_at = {"time": results.now(), **provenance.head(repo.root), "host": platform.node()}
     records = []
     for run, metrics in prepared:
@@ -252,7 +268,7 @@ def log_import(
                 seed=run.seed if run.seed is not None else seed,
                 params={**run.params, **extra_params},
                 note=note,
-                deviation=deviation or None,
+                deviation=deviation_of(declared, metrics),
                 group=group,
                 origin="imported",
                 source=source,

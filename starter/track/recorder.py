@@ -48,20 +48,38 @@ def claim_of(paper: Paper, claim_id: str) -> Claim:
     return claim
 
 
-def parse_value(text: str, claim: Claim) -> tuple[float, str | None]:
-    """A logged value for `claim`; "95%" is accepted (and said so) only for a claim in %."""
+def parse_value(text: str, claim: Claim, unit: str | None = None) -> tuple[float, str | None]:
+    """A logged value for `claim`, in the claim's unit: "95%" (or --unit %) and --unit
+    fraction are converted between fraction and %, and said so; a value about 100 times off
+    a claim without --unit is refused with the command that fixes it."""
+    from starter.track import units
+
     stripped = text.strip()
     if stripped.endswith("%"):
-        number = stripped[:-1].strip()
-        if claim.unit == "%":
-            value = parse_number(number)
-            return value, f"read {text!r} as {value:g} (claim {claim.id} is in %)"
-        unit = f"in {claim.unit}" if claim.unit else "without a unit"
+        stripped = stripped[:-1].strip()
+        if unit is not None and units.normalize(unit) != units.PERCENT:
+            raise InputError(f"value {text!r} has a % sign but --unit says {unit!r}; give one")
+        unit = units.PERCENT
+    value = parse_number(stripped)
+    if unit is None:
+        problem = units.scale_problem(claim.id, value, claim, f"starter log {claim.id} {text}")
+        if problem:
+            raise InputError(problem + "; nothing was recorded")
+        return value, None
+    try:
+        converted = units.to_claim_unit(value, unit, claim)
+    except InputError:
+        if not text.strip().endswith("%"):
+            raise
+        shown = f"in {claim.unit}" if claim.unit else "without a unit"
         raise InputError(
-            f"value {text!r} has a % sign but claim {claim.id!r} is {unit}; "
-            f"type the number alone, in the claim's unit"
-        )
-    return parse_number(stripped), None
+            f"value {text!r} has a % sign but claim {claim.id!r} is {shown}; "
+            "type the number alone, in the claim's unit"
+        ) from None
+    shown = "in %" if units.claim_unit(claim) == units.PERCENT else "a fraction"
+    if converted == value and not text.strip().endswith("%"):
+        return value, None
+    return converted, f"read {text!r} as {converted:g} (claim {claim.id} is {shown})"
 
 
 def parse_params(items: list[str] | None) -> dict[str, str]:
@@ -74,10 +92,59 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
     return params
 
 
+KINDS = ("reproduction", "extension", "checkpoint")
+
+
 def check_kind(kind: str) -> str:
-    if kind not in ("reproduction", "extension"):
-        raise InputError(f"--kind {kind!r}: use reproduction or extension")
+    if kind not in KINDS:
+        raise InputError(
+            f"--kind {kind!r}: use reproduction, extension (a deliberate change) or checkpoint "
+            "(an evaluation of released weights)"
+        )
     return kind
+
+
+def parse_deviation(items: list[str] | str | None, paper: Paper) -> str | dict[str, str] | None:
+    """`--deviation TEXT` (every claim of the run) or `--deviation CLAIM=TEXT` (that claim
+    only), repeatable: a text, or {claim: text} with "*" for the claims not named."""
+    if items is None:
+        return None
+    items = [items] if isinstance(items, str) else items
+    plain: list[str] = []
+    scoped: dict[str, str] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if sep and paper.claim(name.strip()) is not None:
+            if not text.strip():
+                raise InputError(f"--deviation {item!r}: say how the run departs, after the =")
+            scoped[name.strip()] = text.strip()
+        elif item.strip():
+            plain.append(item.strip())
+    if not scoped:
+        return "; ".join(plain) or None
+    if plain:
+        scoped["*"] = "; ".join(plain)
+    return scoped
+
+
+def deviation_of(deviation: str | dict[str, str] | None, metrics: dict[str, float]) -> Any:
+    """What a run's record holds: the text, or {claim: text} for the run's own metrics."""
+    if not isinstance(deviation, dict):
+        return deviation
+    rest = deviation.get("*")
+    scoped = {name: deviation.get(name, rest) for name in metrics}
+    return {name: text for name, text in scoped.items() if text} or None
+
+
+def check_group(group: str | None) -> str | None:
+    if group is None:
+        return None
+    if not group.strip() or any(ch in group for ch in "\n\t@"):
+        raise InputError(
+            f"--group {group!r}: give a short name for the reproduction (no '@', no tabs or "
+            "newlines), e.g. --group original-code"
+        )
+    return group.strip()
 
 
 def unclaimed_warning(paper: Paper, metrics: dict[str, float]) -> str | None:
@@ -118,11 +185,11 @@ def record_runs(
     kind: str = "reproduction",
     params: dict[str, str] | None = None,
     note: str | None = None,
-    deviation: str | None = None,
+    deviation: str | dict[str, str] | None = None,
+    group: str | None = None,
     command: str | None = None,
     duration: float | None = None,
     warnings: list[str] | None = None,
-    group: str | None = None,
     source: dict[str, Any] | None = None,
     elsewhere: Elsewhere | None = None,
 ) -> Recorded:
@@ -130,6 +197,7 @@ def record_runs(
     from starter.track import provenance, results
 
     check_kind(kind)
+    group = check_group(group)
     warnings = list(warnings or [])
     for metrics in runs:
         check_metrics(repo.paper, metrics)
@@ -170,7 +238,7 @@ def record_runs(
             seed=seed,
             params=params,
             note=note,
-            deviation=deviation or None,
+            deviation=deviation_of(deviation, metrics) or None,
             group=group,
             command=command,
             duration=duration,
@@ -196,7 +264,7 @@ def log_value(
     params: list[str] | None = None,
     note: str | None = None,
     kind: str = "reproduction",
-    deviation: str | None = None,
+    deviation: list[str] | str | None = None,
     group: str | None = None,
     unit: str | None = None,
     commit: str | None = None,
@@ -212,11 +280,7 @@ def log_value(
     if value.startswith("--") and value != "--":
         raise InputError(f"unknown option {value!r}; see `starter log --help`")
     claim = claim_of(repo.paper, claim_id)
-    number, understood = parse_value(value, claim)
-    if unit is not None:
-        from starter.track.importing import convert, parse_unit
-
-        number = convert(number, parse_unit(unit), claim)
+    number, understood = parse_value(value, claim, unit)
     elsewhere = None
     if commit or date or by or source_url:
         elsewhere = Elsewhere(commit, date, by, source_url)
@@ -227,7 +291,7 @@ def log_value(
         kind=kind,
         params=param_values,
         note=note,
-        deviation=deviation,
+        deviation=parse_deviation(deviation, repo.paper),
         group=group,
         command=invocation(),
         warnings=[understood] if understood else [],

@@ -23,6 +23,8 @@ LOG_NAME = "runs.jsonl"
 PATCHES_DIR = "patches"
 RECORD_TYPES = ("run", "tolerance")
 ORIGINS = ("captured", "imported", "recorded")
+RUN_KINDS = ("reproduction", "extension", "checkpoint")
+
 # A log that is mostly garbage should not cost memory per bad line: name the first ones.
 MAX_PROBLEMS = 100
 
@@ -79,7 +81,9 @@ def run_record(
     logged it here, and the provenance is this machine's), "imported" (read from another
     tool's files; `source` names the tool and the run's id there, which makes importing
     again idempotent) or "recorded" (typed in, with provenance given by hand). `group`
-    keeps independent reproductions of a claim apart. For a run made elsewhere (imported or
+    keeps independent reproductions of a claim apart. `deviation` is a text for every claim
+    of the run or {claim: text}. `trial` (see trials.trial_key) lets status count a repeated
+    trial once without decoding the provenance. For a run made elsewhere (imported or
     recorded), `time`, `git` and `env` are the run's own, and `logged_at` says when and
     from which commit of this repository starter wrote the record ({time, commit, branch,
     dirty, host})."""
@@ -88,16 +92,28 @@ def run_record(
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
         if not math.isfinite(value):
             raise InputError(f"metric {name!r}: {value} is not a finite number")
-    if kind not in ("reproduction", "extension"):
-        raise InputError(f"unknown run kind {kind!r}; use reproduction or extension")
+    if kind not in RUN_KINDS:
+        raise InputError(f"unknown run kind {kind!r}; use {', '.join(RUN_KINDS)}")
+    if isinstance(deviation, dict) and not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in deviation.items()
+    ):
+        raise InputError("a scoped deviation maps claim ids to texts")
     if origin not in ORIGINS:
         raise InputError(f"unknown run origin {origin!r}; use {', '.join(ORIGINS)}")
     if starter_version is None:
         from starter import __version__ as starter_version
+    from starter.track.trials import trial_key
+
+    run_id = run_id or new_run_id()
+    own = None  # without a seed, an executed or imported run is a trial of its own
+    if seed is None and (duration is not None or source is not None):
+        from starter.track.trials import source_key
+
+        own = source_key(source) or run_id
     record = {
         "schema": LOG_SCHEMA,
         "type": "run",
-        "id": run_id or new_run_id(),
+        "id": run_id,
         "time": time or now(),
         "kind": kind,
         "failed": failed,
@@ -105,6 +121,7 @@ def run_record(
         "group": group,
         "origin": origin,
         "source": source,
+        "trial": trial_key(seed, params or {}, git or {}, env or {}, own),
         "metrics": dict(metrics),
         "seed": seed,
         "params": dict(params or {}),
@@ -236,11 +253,13 @@ def read_records(
     """(line number, record) for each valid line, streaming; bad lines go to `problems`.
 
     With head_only, run records written by starter hold only the fields status reads
-    (schema, type, id, time, kind, failed, deviation, metrics). With span=(start, end),
-    only the lines that start in that byte range are read (both ends on line starts, see
-    line_spans), numbered from 1 within it. `lines_read`, when given, gets the number of
-    lines read appended once the reading ends (where the next span's numbers start). With
-    keep_raw, a record that holds only the head has its whole line (bytes) under the key 0
+    (schema, type, id, time, kind, failed, deviation, group, origin, source, trial,
+    metrics); a line without "trial" (written before it existed) is read whole. With
+    span=(start, end), only the lines that start in that byte range are read (both ends
+    on line starts, see line_spans), numbered from 1 within it. `lines_read`, when given,
+    gets the number of lines read appended once the reading ends (where the next span's
+    numbers start). With keep_raw, a record that holds only the head has its whole line
+    (bytes) under the key 0
     (never a JSON key), for a reader that wants more of it.
     """
     try:
@@ -273,8 +292,8 @@ def read_records(
                         except (ValueError, StopIteration):
                             record = None
                         else:
-                            if stop != len(text):
-                                record = None
+                            if stop != len(text) or "trial" not in record:
+                                record = None  # a line from before `trial`: read it whole
                             elif keep_raw and type(record) is dict:
                                 record[0] = raw
             if record is None:
@@ -383,48 +402,14 @@ def _check_run(record: dict[str, Any]) -> str | None:
 
 
 def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
-    """A Run from a checked "run" record."""
-    from starter.track.values import Run
+    """A Run from a checked "run" record (track/runs.py)."""
+    from starter.track.runs import run_from_record as read
 
-    def text(name: str) -> str | None:
-        value = record.get(name)
-        return value if isinstance(value, str) else None
-
-    seed = record.get("seed")
-    duration = record.get("duration")
-    source = record.get("source")
-    origin = record.get("origin")
-    params = record.get("params")
-    git = record.get("git")
-    env = record.get("env")
-    return Run(
-        id=text("id") or f"line-{line}",
-        time=text("time") or "",
-        metrics=record["metrics"],
-        kind="extension" if record.get("kind") == "extension" else "reproduction",
-        failed=record.get("failed") is True,
-        seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
-        params={str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else {},
-        note=text("note"),
-        deviation=text("deviation"),
-        group=text("group"),
-        origin=origin if origin in ORIGINS else "captured",
-        source=source if isinstance(source, dict) else None,
-        command=text("command"),
-        duration=float(duration) if isinstance(duration, int | float) else None,
-        git=git if isinstance(git, dict) else {},
-        env=env if isinstance(env, dict) else {},
-        starter_version=text("starter_version"),
-        line=line,
-    )
+    return read(record, line)
 
 
 def read_runs(root: Path) -> tuple[list[Run], list[Problem]]:
-    """Every run in the log (small logs and tests; status streams instead)."""
-    problems: list[Problem] = []
-    runs = [
-        run_from_record(record, number)
-        for number, record in read_records(log_path(root), problems)
-        if record["type"] == "run"
-    ]
-    return runs, problems
+    """Every run in the log, each once (track/runs.py)."""
+    from starter.track.runs import read_runs as read
+
+    return read(root)

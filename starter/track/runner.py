@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from starter.errors import InputError, StarterError
-from starter.track.recorder import Recorded, Repo, check_kind, parse_params, record_runs
+from starter.track.recorder import (
+    Recorded,
+    Repo,
+    check_group,
+    check_kind,
+    parse_deviation,
+    parse_params,
+    record_runs,
+)
 
 COMMAND_NOT_FOUND = 127  # what a shell returns for a command it cannot find
 
@@ -79,7 +87,7 @@ def run_command(
     maps: list[str] | None = None,
     kind: str = "reproduction",
     note: str | None = None,
-    deviation: str | None = None,
+    deviation: list[str] | str | None = None,
     echo: Callable[[str], None] | None = None,
     detect: bool = True,
     group: str | None = None,
@@ -98,7 +106,9 @@ def run_command(
     if not argv:
         raise InputError("give the command to run after --, e.g. starter run -- python train.py")
     check_kind(kind)
+    check_group(group)
     param_values = parse_params(params)
+    declared = parse_deviation(deviation, repo.paper)
     mapping = names.parse_map(maps)
     if shutil.which(argv[0]) is None and not Path(argv[0]).is_file():
         raise CommandNotFound(f"command not found: {argv[0]}; nothing was run or recorded")
@@ -187,7 +197,11 @@ def run_command(
             f"the command failed (exit code {code}): the run is recorded as failed and "
             "none of its metrics count"
         )
-    elif not metrics:
+    else:
+        from starter.track.units import scale_warnings
+
+        warnings.extend(scale_warnings(metrics, repo.paper))
+    if not failed and not metrics:
         warnings.append(
             "the command reported no metrics: write a JSON object to $STARTER_METRICS_FILE "
             "(or use --pattern), or let a framework write its outputs in this folder "
@@ -202,11 +216,11 @@ def run_command(
         kind=kind,
         params=param_values,
         note=note,
-        deviation=deviation,
+        deviation=declared,
+        group=group,
         command=shlex.join(argv),
         duration=duration,
         warnings=warnings,
-        group=group,
         source=source,
     )
     return RunOutcome(exit_code=code, recorded=recorded, metrics=metrics)

@@ -139,10 +139,14 @@ class Summary:
         summary = cls()
         n = len(values)
         if n:
+            low, high = min(values), max(values)
+            summary.low, summary.high = low, high
+            if low == high:  # equal values: no spread, not 1e-15 of rounding noise
+                summary.n, summary.mean = n, float(low)
+                return summary
             mean = math.fsum(values) / n
             summary.n, summary.mean = n, mean
             summary._m2 = math.fsum((x - mean) ** 2 for x in values)
-            summary.low, summary.high = min(values), max(values)
         return summary
 
     def add(self, x: float) -> None:
@@ -161,3 +165,30 @@ class Summary:
         if self.n < 2:
             return None
         return math.sqrt(max(self._m2, 0.0) / (self.n - 1))
+
+
+class MeanOfParts:
+    """The mean over k claims' means (a paper's mean over games, its GLUE average), with the
+    variance of that mean from the parts' own spreads, (1/k²)·Σ s_i²/n_i, and its degrees of
+    freedom by Welch–Satterthwaite. Without two runs of every part there is no variance."""
+
+    __slots__ = ("high", "low", "mean", "mean_variance", "n", "parts")
+
+    def __init__(self, parts: list[Summary]) -> None:
+        k = len(parts)
+        self.parts = k
+        self.n = min((p.n for p in parts), default=0)
+        self.mean = math.fsum(p.mean for p in parts) / k if self.n else 0.0
+        self.low = self.high = None  # no single run is the best of a mean over claims
+        self.mean_variance: tuple[float, float] | None = None
+        if self.n >= 2:
+            terms = [((p.sd or 0.0) ** 2 / p.n / (k * k), p.n - 1.0) for p in parts]
+            a = math.fsum(t for t, _ in terms)
+            denominator = math.fsum(t * t / nu for t, nu in terms if t > 0)
+            df = a * a / denominator if denominator > 0 else math.fsum(nu for _, nu in terms)
+            self.mean_variance = (a, df)
+
+    @property
+    def sd(self) -> None:
+        """No run-to-run sd: the runs of different claims are no sample of one quantity."""
+        return None

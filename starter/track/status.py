@@ -1,5 +1,6 @@
-"""Where every claim stands: one streaming pass over the results log, judged by the verdict
-rule; `compute(root)` serves both `starter status` and `starter report`."""
+"""Where every claim stands, one row per claim and group: one streaming pass over the
+results log, judged by the verdict rule; `compute(root)` serves both `starter status` and
+`starter report`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from starter.models import Claim, Paper
+from starter.models import Claim, Paper, to_plain
 from starter.track.digest import RunDigest
 from starter.track.values import ClaimStatus, Run
 
@@ -30,12 +31,12 @@ INTERVAL_VERDICTS = ("reproduced", "exceeds", "not-reproduced", "inconclusive")
 class StatusReport:
     root: Path
     paper: Paper
-    claims: list[ClaimStatus]  # central claims first, then card order
+    claims: list[ClaimStatus]  # one per claim and group: central claims first, card order
     # every run read (failed and extension ones too); [] with keep_runs=False; with recent=N
     # the N most recent ones (`digest` counts them all)
     runs: list[Run]
     problems: list[str]  # e.g. "results/runs.jsonl line 12: not valid JSON; skipped"
-    counts: dict[str, int]  # verdict -> number of claims, in VERDICT_ORDER
+    counts: dict[str, int]  # verdict -> number of rows, in VERDICT_ORDER
     expected_outside: float  # "outside" verdicts chance alone would give among judged claims
     tolerance_events: list[dict[str, Any]] = field(
         default_factory=list
@@ -45,6 +46,9 @@ class StatusReport:
     # With recent=N (what `starter report` uses): what the report shows of every run, while
     # `runs` holds only the N most recent; None otherwise.
     digest: RunDigest | None = None
+    repeated_runs: int = 0  # lines repeating a run (same id or source run), counted once
+    details: dict[str, int] = field(default_factory=dict)  # indicative: consistent, ...
+    groups: list[str] = field(default_factory=list)  # the groups runs were logged in
 
 
 def compute(
@@ -60,8 +64,8 @@ def compute(
     from starter.papers.card import CARD_NAME, load_card
     from starter.track import scan
     from starter.track.results import log_path
-    from starter.track.stats import Summary
-    from starter.track.verdicts import expected_outside, judge
+    from starter.track.rows import groups_of, judge_row
+    from starter.track.verdicts import expected_outside
 
     root = Path(root)
     paper = load_card(root / CARD_NAME)
@@ -72,66 +76,41 @@ def compute(
     )
     tallies, events = read.tallies, read.events
     runs = scan.recent_runs(read) if read.recent is not None else read.runs
-    problem_list, unclaimed, failed = read.problems, read.unclaimed, read.failed
     statuses = []
     ordered = sorted(paper.claims, key=lambda c: not c.central)  # stable: card order kept
+    keep_values = keep_runs or recent is not None
     for claim in ordered:
-        tally = tallies[claim.id]
-        compared = _mean_instead_of_best(claim, paper)
-        status = judge(compared or claim, Summary.of(tally.values), Summary.of(tally.dev))
-        if compared is not None:
-            notes = tuple(n for n in status.notes if not n.startswith("biased comparison"))
-            note = f"compared with the paper's mean ({compared.id}), not its best of n"
-            status = replace(status, id=claim.id, notes=(*notes, note))
-        statuses.append(_with_log(status, claim, tally, events, keep_runs or recent is not None))
+        for group in groups_of(claim, tallies):
+            status = judge_row(claim, group, paper, tallies)
+            tally = tallies[claim.id].get(group)
+            statuses.append(_with_log(status, claim, tally, events, keep_values))
     counts: dict[str, int] = {}
     for verdict in VERDICT_ORDER:
         number = sum(1 for s in statuses if s.verdict == verdict)
         if number:
             counts[verdict] = number
+    details: dict[str, int] = {}
+    for detail in ("consistent", "better", "worse"):
+        number = sum(1 for s in statuses if s.verdict == "indicative" and s.detail == detail)
+        if number:
+            details[detail] = number
     judged = sum(1 for s in statuses if s.verdict in INTERVAL_VERDICTS and s.ci95 is not None)
     return StatusReport(
         root=root,
         paper=paper,
         claims=statuses,
         runs=runs,
-        problems=[str(p) for p in problem_list],
+        problems=[str(p) for p in read.problems],
         counts=counts,
         expected_outside=expected_outside(judged),
         tolerance_events=events,
-        unclaimed_metrics=unclaimed,
-        failed_runs=failed,
+        unclaimed_metrics=read.unclaimed,
+        failed_runs=read.failed,
         digest=read.digest,
+        repeated_runs=read.repeated_runs,
+        details=details,
+        groups=sorted({s.group for s in statuses if s.group is not None}),
     )
-
-
-def _mean_instead_of_best(claim: Claim, paper: Paper) -> Claim | None:
-    """A best-of-n claim compared with our mean is biased; when the paper also reports the
-    mean of the same runs (same metric, unit, dataset, split, source and n), judge
-    against that mean instead. Returns the claim to judge with, keeping the mean's id."""
-    if claim.aggregation is None or claim.aggregation.kind != "best":
-        return None
-    for other in paper.claims:
-        if (
-            other.id != claim.id
-            and other.aggregation is not None
-            and other.aggregation.kind == "mean"
-            and isinstance(other.value, int | float)
-            and (other.metric, other.unit, other.dataset, other.split, other.source)
-            == (claim.metric, claim.unit, claim.dataset, claim.split, claim.source)
-            and (
-                other.aggregation.n == claim.aggregation.n
-                or None in (other.aggregation.n, claim.aggregation.n)
-            )
-        ):
-            return replace(
-                claim,
-                id=other.id,
-                value=other.value,
-                value_text=other.value_text,
-                aggregation=other.aggregation,
-            )
-    return None
 
 
 def _with_log(
@@ -143,9 +122,10 @@ def _with_log(
 ) -> ClaimStatus:
     changes = [e for e in events if e["claim"] == claim.id and isinstance(e["time"], str)]
     latest = max((e["time"] for e in changes), default=None)
-    late = bool(tally.first_time is not None and any(e["time"] > tally.first_time for e in changes))
+    first_time = tally.first_time if tally is not None else None
+    late = bool(first_time is not None and any(e["time"] > first_time for e in changes))
     notes = status.notes
-    if tally.ext:
+    if tally is not None and tally.ext:
         plural = "s" if len(tally.ext) != 1 else ""
         notes = (*notes, f"{len(tally.ext)} extension run{plural} shown apart")
     if late:
@@ -154,27 +134,48 @@ def _with_log(
         status,
         notes=notes,
         # As Python floats a million values take 32 MB a claim; `status` needs only counts.
-        values=tuple(tally.values) if keep_values else (),
-        # The ids only while there is one for every value (see IDS_KEPT).
-        run_ids=tuple(i if type(i) is str else f"line-{i}" for i in tally.ids)
-        if len(tally.ids) == len(tally.values)
-        else (),
-        extension_values=tuple(tally.ext),
-        deviating_values=tuple(tally.dev),
+        values=status.values if keep_values else (),
+        run_ids=status.run_ids if keep_values else (),
         tolerance_set_late=late,
         tolerance_changed_at=latest,
     )
 
 
-def check(report: StatusReport) -> None:
-    """`status --check`: raise CheckFailed naming the central claims (every claim, if none is
-    central) that were not reproduced."""
-    from starter.errors import CheckFailed
+REQUIREMENTS = {
+    # --require reproduced: every central claim reproduced (or better than the paper)
+    "reproduced": ("reproduced", "exceeds"),
+    # --require judged: no central claim waiting for runs, a tolerance or more runs
+    "judged": None,
+}
+NOT_JUDGED = ("pending", "needs-tolerance", "inconclusive")
 
+
+def check(report: StatusReport, require: str | None = None) -> None:
+    """`status --check`: raise CheckFailed naming the central claims (every claim, if none is
+    central) that were not reproduced; with `require`, also those that are not reproduced
+    (or better) ("reproduced"), or still pending, needing a tolerance or inconclusive
+    ("judged"). Rows name their group."""
+    from starter.errors import CheckFailed, InputError
+
+    if require is not None and require not in REQUIREMENTS:
+        raise InputError(f"--require {require!r}: use reproduced or judged")
     central = [c for c in report.claims if c.central] or report.claims
-    failing = [c.id for c in central if c.verdict == "not-reproduced"]
+    failing = [c for c in central if c.verdict == "not-reproduced"]
+    if require == "reproduced":
+        allowed = REQUIREMENTS["reproduced"] or ()
+        failing += [c for c in central if c.verdict not in allowed and c not in failing]
+        failing = [c for c in failing if c.verdict != "not-judged"]
+    elif require == "judged":
+        failing += [c for c in central if c.verdict in NOT_JUDGED]
     if failing:
-        raise CheckFailed(f"not reproduced: {', '.join(failing)}")
+        names = ", ".join(f"{c.key} ({c.verdict.replace('-', ' ')})" for c in failing)
+        which = "central claims" if any(c.central for c in report.claims) else "claims"
+        wanted = {
+            None: "not reproduced",
+            "reproduced": "not reproduced or better",
+            "judged": "not reproduced or not yet judged",
+        }[require]
+        raise CheckFailed(f"{which} {wanted}: {names}")
 
 
 def status_to_json(status: ClaimStatus) -> dict[str, Any]:
@@ -204,6 +205,12 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
         "extension_runs": len(status.extension_values),
         "deviating_runs": len(status.deviating_values),
         "tolerance_set_late": status.tolerance_set_late,
+        "group": status.group,
+        "target": status.target,
+        "deviation": status.deviation,
+        "repeated_trials": status.repeated_trials,
+        "parts": list(status.parts),
+        "apart": [to_plain(a) for a in status.apart],
     }
 
 
@@ -212,9 +219,12 @@ def report_to_json(report: StatusReport) -> dict[str, Any]:
         "paper": report.paper.key,
         "claims": [status_to_json(s) for s in report.claims],
         "counts": report.counts,
+        "indicative": report.details,
+        "groups": report.groups,
         "expected_outside": report.expected_outside,
         "problems": report.problems,
         "failed_runs": report.failed_runs,
+        "repeated_runs": report.repeated_runs,
     }
 
 

@@ -11,13 +11,22 @@ from starter.track.recorder import Repo, claim_of
 
 def add_claim(repo: Repo, claim: Claim) -> Claim:
     """Add `claim` to the card (an empty id is derived); log its tolerance if it has one."""
+    return add_claims(repo, [claim])[0]
+
+
+def add_claims(repo: Repo, claims: list[Claim]) -> list[Claim]:
+    """Add claims to the card in one write (linked claims go in together); log the
+    tolerances they have."""
     from starter.papers import edit
     from starter.track.results import append, tolerance_record
 
-    stored = edit.add_claim(repo.card_path, claim)
-    if stored.tolerance is not None:
-        origin = stored.tolerance_origin or ""
-        append(repo.root, [tolerance_record(stored.id, stored.tolerance, origin)])
+    stored = edit.add_claims(repo.card_path, claims)
+    records = [
+        tolerance_record(c.id, c.tolerance, c.tolerance_origin or "")
+        for c in stored
+        if c.tolerance is not None
+    ]
+    append(repo.root, records)
     return stored
 
 
@@ -34,10 +43,15 @@ def set_tolerance(
 
     claim = claim_of(repo.paper, claim_id)
     if test_size is not None:
-        from starter.track.verdicts import binomial_tolerance
+        from starter.track.suggest import binomial_tolerance, is_rate
 
         if value is not None:
             raise InputError("give either VALUE --origin TEXT or --test-size N, not both")
+        if not is_rate(claim):
+            raise InputError(
+                f"--test-size gives twice the binomial SE of a rate of right and wrong items; "
+                f'{claim.metric!r} is no such rate: give VALUE --origin "why" instead'
+            )
         computed = binomial_tolerance(claim, test_size) if test_size > 0 else None
         if computed is None or computed <= 0:
             raise InputError(

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from starter.models import Claim
 from starter.track.stats import Summary, t_quantile
-from starter.track.values import ClaimStatus
+from starter.track.suggest import suggest_tolerance
+from starter.track.values import Apart, ClaimStatus
 
 CONFIDENCE = 0.95
 # Runs beyond this are not worth suggesting: "it would take a million runs" means "never".
 MAX_RUNS_TO_SETTLE = 1_000_000
+# Verdicts are decided on numbers rounded this many significant digits below the largest
+# number compared: far below any printed digit and far above binary floating-point noise
+# (about 16 digits), so 0.51 - 0.53 is -0.02 and a gap equal to the tolerance is inside it.
+SETTLE_DIGITS = 12
 
 
 _NUMBER = re.compile(r"[-+]?(?P<int>\d[\d,]*)?(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[-+]?\d+))?")
@@ -36,6 +43,8 @@ def rounding_unit(text: str | None) -> float:
 
 
 def _printed(claim: Claim) -> str | None:
+    if claim.target == "checkpoint":
+        return None  # judged against the released weights' evaluation: measured, not printed
     if claim.value_text:
         return claim.value_text
     if isinstance(claim.value, int | float):
@@ -43,6 +52,13 @@ def _printed(claim: Claim) -> str | None:
     if isinstance(claim.value, tuple):
         return repr(claim.value[0])
     return None
+
+
+def rounding_variance(claim: Claim) -> float:
+    """The variance the printing of the claim adds: a value printed to a step u is anywhere
+    within ±u/2 of it (u²/12); an approximate one ("~2.85") within ±u (u²/3)."""
+    u = rounding_unit(_printed(claim))
+    return u * u / (3.0 if claim.approximate else 12.0)
 
 
 def paper_spread(claim: Claim) -> tuple[float, int] | None:
@@ -68,6 +84,40 @@ def _gap_of(claim: Claim, mean: float) -> float:
     return _sign(claim) * raw + 0.0  # + 0.0 turns -0.0 into 0.0 for display and JSON
 
 
+# ----------------------------------------------------------------------------- decimals
+
+
+def decimal(x: float) -> Decimal:
+    """A float as the decimal it was written as: the shortest text that reads back as it."""
+    return Decimal(repr(float(x)))
+
+
+def exact_gap(claim: Claim, value: float) -> Decimal:
+    """d of a single value, in decimal arithmetic: 0.51 against 0.53 is exactly -0.02."""
+    x = decimal(value)
+    if isinstance(claim.value, tuple):
+        lo, hi = (decimal(v) for v in claim.value)
+        raw = x - hi if x > hi else (x - lo if x < lo else Decimal(0))
+    else:
+        raw = x - decimal(claim.value)  # type: ignore[arg-type]
+    return raw if _sign(claim) > 0 else -raw
+
+
+def settled(x: float, scale: float) -> Decimal:
+    """x rounded SETTLE_DIGITS significant digits below `scale` (the largest number in the
+    comparison): what a verdict compares, so none depends on binary representation."""
+    if not (scale > 0 and math.isfinite(scale)):
+        return decimal(x)
+    exponent = math.floor(math.log10(scale)) - SETTLE_DIGITS
+    return decimal(x).quantize(Decimal(1).scaleb(exponent))
+
+
+def _scale(claim: Claim, *numbers: float | None) -> float:
+    values = claim.value if isinstance(claim.value, tuple) else (claim.value,)
+    found = [abs(float(v)) for v in (*values, *numbers) if isinstance(v, int | float)]
+    return max(found, default=0.0)
+
+
 # ----------------------------------------------------------------------------- interval
 
 
@@ -84,10 +134,15 @@ class Interval:
 
 
 def _terms(
-    n: int, sd: float | None, spread: tuple[float, int] | None
+    n: int,
+    sd: float | None,
+    spread: tuple[float, int] | None,
+    mean_variance: tuple[float, float] | None = None,
 ) -> tuple[float, float | None, float, float | None, bool] | None:
     """(a, nu_a, b, nu_b, assumed_noise) or None when no interval can be formed."""
     b, nu_b = (spread[0] ** 2 / spread[1], spread[1] - 1.0) if spread else (0.0, None)
+    if mean_variance is not None:  # a mean over the parts of a derived claim
+        return mean_variance[0], mean_variance[1], b, nu_b, False
     if n >= 2 and sd is not None:
         return sd * sd / n, n - 1.0, b, nu_b, False
     if n == 1 and spread:
@@ -95,10 +150,15 @@ def _terms(
     return None
 
 
-def interval(claim: Claim, n: int, mean: float, sd: float | None) -> Interval | None:
+def interval(
+    claim: Claim,
+    n: int,
+    mean: float,
+    sd: float | None,
+    mean_variance: tuple[float, float] | None = None,
+) -> Interval | None:
     """The two-sided 95% Student-t interval of the gap d (VERDICTS.md, "Computation")."""
-    spread = paper_spread(claim)
-    terms = _terms(n, sd, spread)
+    terms = _terms(n, sd, paper_spread(claim), mean_variance)
     if terms is None:
         return None
     a, nu_a, b, nu_b, assumed = terms
@@ -114,8 +174,7 @@ def _interval_from(
     nu_b: float | None,
     assumed: bool,
 ) -> Interval:
-    u = rounding_unit(_printed(claim))
-    se = math.sqrt(a + b + u * u / 12.0)
+    se = math.sqrt(a + b + rounding_variance(claim))
     if b == 0.0:
         df = nu_a
     elif a == 0.0:
@@ -133,12 +192,16 @@ def _interval_from(
     return Interval(gap=gap, low=low, high=high, se=se, df=df, assumed_noise=assumed)
 
 
-def _classify(low: float, high: float, delta: float) -> str:
-    if -delta <= low and high <= delta:
+def classify(low: float, high: float, delta: float, scale: float = 0.0) -> str:
+    """The verdict of an interval of the gap against ±delta, decided at SETTLE_DIGITS below
+    the largest number involved (`scale`, or the ends and delta themselves)."""
+    scale = max(scale, abs(low), abs(high), delta)
+    lo, hi, d = settled(low, scale), settled(high, scale), settled(delta, scale)
+    if -d <= lo and hi <= d:
         return "reproduced"
-    if low > delta:
+    if lo > d:
         return "exceeds"
-    if high < -delta:
+    if hi < -d:
         return "not-reproduced"
     return "inconclusive"
 
@@ -150,12 +213,13 @@ def runs_to_settle(claim: Claim, n: int, mean: float, sd: float | None, delta: f
     run_sd = sd if n >= 2 else (spread[0] if spread else None)
     if run_sd is None:
         return None
+    scale = _scale(claim, mean)
 
     def settles(m: int) -> bool:
         a = run_sd * run_sd / m
         b, nu_b = (spread[0] ** 2 / spread[1], spread[1] - 1.0) if spread else (0.0, None)
         iv = _interval_from(claim, mean, a, m - 1.0, b, nu_b, False)
-        return _classify(iv.low, iv.high, delta) != "inconclusive"
+        return classify(iv.low, iv.high, delta, scale) != "inconclusive"
 
     if not settles(MAX_RUNS_TO_SETTLE):
         return None
@@ -169,99 +233,63 @@ def runs_to_settle(claim: Claim, n: int, mean: float, sd: float | None, delta: f
     return hi
 
 
-# ----------------------------------------------------------------------------- tolerance
-
-_ACCURACY_WORDS = ("accuracy", "error", "acc", "err", "top-1", "top-5", "precision", "recall")
-# A test-set size is read only where the text plainly gives one: "test (10,000)", "(10k)",
-# "50,000 images". A bare number could be anything ("ResNet-110").
-_SIZE = re.compile(
-    r"(?:\(\s*(?P<paren>\d[\d,]*(?:\.\d+)?)\s*(?P<k1>k)?\s*\))"
-    r"|(?:(?<![\w.,-])(?P<count>\d[\d,]*(?:\.\d+)?)\s*(?P<k2>k)?\s+"
-    r"(?:images|items|examples|samples|sentences|pairs|digits|words|utterances|documents|"
-    r"questions|clips|videos)\b)",
-    re.IGNORECASE,
-)
-
-
-def size_in_text(claim: Claim) -> int | None:
-    """A test-set size printed in the claim's split or dataset, e.g. "test (10,000)"."""
-    for text in (claim.split, claim.dataset):
-        for match in _SIZE.finditer(text or ""):
-            number = (match.group("paren") or match.group("count")).replace(",", "")
-            size = float(number) * (1000 if match.group("k1") or match.group("k2") else 1)
-            if size >= 1 and size.is_integer():
-                return int(size)
-    return None
-
-
-def binomial_tolerance(claim: Claim, size: int) -> float | None:
-    """Twice the binomial standard error of a rate, in the claim's unit (points when in %)."""
-    if not isinstance(claim.value, int | float) or size < 1:
-        return None
-    scale = 100.0 if claim.unit == "%" else 1.0
-    p = float(claim.value) / scale
-    if not 0.0 <= p <= 1.0:
-        return None
-    return 2.0 * math.sqrt(p * (1.0 - p) / size) * scale
-
-
-def suggest_tolerance(claim: Claim, test_size: int | None = None) -> dict[str, Any]:
-    """A suggested delta with its origin, or value None and what is missing; and the command."""
-    command = f'starter claim tolerance {claim.id} VALUE --origin "why this value"'
-    agg = claim.aggregation
-    if agg is not None and agg.spread:
-        runs = f" over {agg.n} runs" if agg.n else ""
-        value = float(agg.spread)
-        origin = f"the paper's sd{runs}"
-        return _suggestion(claim, value, origin)
-    is_rate = claim.unit == "%" or any(w in claim.metric.lower() for w in _ACCURACY_WORDS)
-    size = test_size or size_in_text(claim)
-    if is_rate and size:
-        binomial = binomial_tolerance(claim, size)
-        if binomial is not None and binomial > 0:
-            return _suggestion(claim, binomial, f"2 binomial SE on {size:,} items")
-    if is_rate:
-        missing = (
-            "no sd in the paper and no test-set size: give one with "
-            f"`starter claim tolerance {claim.id} --test-size N`, or choose a value"
-        )
-    else:
-        missing = "no sd in the paper and not a rate: choose a value and say why"
-    return {"value": None, "origin": missing, "command": command}
-
-
-def _suggestion(claim: Claim, value: float, origin: str) -> dict[str, Any]:
-    shown = f"{value:.3g}"
-    return {
-        "value": value,
-        "origin": origin,
-        "command": f'starter claim tolerance {claim.id} {shown} --origin "{origin}"',
-    }
-
-
 # ----------------------------------------------------------------------------- the verdict
+
+
+def _measured(claim: Claim, sample: Any) -> tuple[float, Interval | None]:
+    """The gap of a sample's mean (decimal-exact for one run) and its interval."""
+    mean_variance = getattr(sample, "mean_variance", None)
+    iv = interval(claim, sample.n, sample.mean, sample.sd, mean_variance)
+    if sample.n == 1 and mean_variance is None:
+        gap = float(exact_gap(claim, sample.mean))
+    else:
+        gap = float(settled(_gap_of(claim, sample.mean), _scale(claim, sample.mean)))
+    return gap + 0.0, iv
+
+
+def apart(claim: Claim, kind: Any, label: str, sample: Summary, judged: bool = True) -> Apart:
+    """Runs of a claim shown apart (a deviation, checkpoint evaluations, extension runs,
+    values 100x off): n, mean ± sd, and, for a numeric claim, the gap and its interval."""
+    gap = ci = None
+    if sample.n and judged and claim.value is not None and claim.direction is not None:
+        gap, iv = _measured(claim, sample)
+        ci = (iv.low, iv.high) if iv is not None else None
+    return Apart(
+        kind=kind,
+        label=label,
+        n=sample.n,
+        mean=sample.mean if sample.n else None,
+        sd=sample.sd,
+        gap=gap,
+        ci95=ci,
+    )
 
 
 def judge(
     claim: Claim,
-    counted: Summary,
-    deviating: Summary | None = None,
+    counted: Any,
+    deviating: Summary | Sequence[tuple[str, Summary]] | None = None,
     test_size: int | None = None,
 ) -> ClaimStatus:
-    """The verdict of VERDICTS.md for one claim: the first rule that applies."""
-    deviating = deviating or Summary()
+    """The verdict of VERDICTS.md for one claim: the first rule that applies. `counted` is a
+    stats.Summary of the runs that count, or a stats.MeanOfParts for a derived claim;
+    `deviating` the runs declaring a deviation, one Summary per deviation (label, Summary)."""
+    if isinstance(deviating, Summary):
+        deviating = [("declared", deviating)] if deviating.n else []
+    samples = [(label, s) for label, s in deviating or () if s.n]
     notes: list[str] = []
     base: dict[str, Any] = {
         "id": claim.id,
         "metric": claim.metric,
         "reported": claim.value,
-        "reported_text": claim.value_text or (None if claim.value is None else claim.display_value),
+        "reported_text": None if claim.value is None else claim.display_value,
         "unit": claim.unit,
         "direction": claim.direction,
         "tolerance": claim.tolerance,
         "tolerance_origin": claim.tolerance_origin,
         "central": claim.central,
         "source": claim.source,
+        "target": claim.target_kind,
         "ci95": None,
     }
     if claim.confidence == "draft":
@@ -270,19 +298,30 @@ def judge(
     if claim.is_qualitative:
         # A qualitative claim can never receive a number, so "pending" would never end.
         return _status(base, counted, "not-judged", notes)
-    if counted.n == 0 and deviating.n == 0:
+    if counted.n == 0 and not samples:
         return _status(base, counted, "pending", notes)
+    shown_apart = tuple(apart(claim, "deviation", label, s) for label, s in samples)
+    base["apart"] = shown_apart
     if claim.is_fact:
-        return _status(base, counted if counted.n else deviating, "not-judged", notes)
+        largest = max(samples, key=lambda p: p[1].n)[1] if counted.n == 0 else counted
+        return _status(base, largest, "not-judged", notes)
     if counted.n == 0:
-        return _status(base, deviating, "not-comparable", notes)
+        # Every run departs from the paper: the numbers are shown, labelled, never judged.
+        label, largest = max(samples, key=lambda p: (p[1].n, p[0]))
+        gap, iv = _measured(claim, largest)
+        base["ci95"] = (iv.low, iv.high) if iv is not None else None
+        base["deviation"] = label
+        if len(samples) > 1:
+            notes.append(f"{len(samples) - 1} other deviation{'s' if len(samples) > 2 else ''}")
+        return _status(base, largest, "not-comparable", notes, gap=gap)
     if claim.aggregation is not None and claim.aggregation.kind == "best":
         notes.append("biased comparison: best of n")
-    if deviating.n:
-        notes.append(f"{deviating.n} deviating run{'s' if deviating.n != 1 else ''} shown apart")
-    mean, sd = counted.mean, counted.sd
-    iv = interval(claim, counted.n, mean, sd)
-    gap = _gap_of(claim, mean)
+    deviating_runs = sum(s.n for _, s in samples)
+    if deviating_runs:
+        plural = "s" if deviating_runs != 1 else ""
+        notes.append(f"{deviating_runs} deviating run{plural} shown apart")
+    gap, iv = _measured(claim, counted)
+    derived = hasattr(counted, "parts")  # a stats.MeanOfParts
     if iv is not None and iv.assumed_noise:
         notes.append("assumed noise")
     if counted.n == 1:
@@ -294,22 +333,24 @@ def judge(
     if delta is None:
         extra["suggested_tolerance"] = suggest_tolerance(claim, test_size)
         return _status(base, counted, "needs-tolerance", notes, **extra)
-    if iv is None:  # a single run and no spread in the paper
-        detail = "consistent" if abs(gap) <= delta else ("better" if gap > 0 else "worse")
+    if iv is None:  # a single run (of some part) and no spread in the paper
+        d, tolerance = Decimal(repr(gap)), decimal(delta)
+        detail = "consistent" if abs(d) <= tolerance else ("better" if d > 0 else "worse")
         return _status(base, counted, "indicative", notes, detail=detail, **extra)
-    verdict = _classify(iv.low, iv.high, delta)
-    if verdict == "inconclusive":
-        extra["runs_to_settle"] = runs_to_settle(claim, counted.n, mean, sd, delta)
+    scale = _scale(claim, counted.mean)
+    verdict = classify(iv.low, iv.high, delta, scale)
+    if verdict == "inconclusive" and not derived:
+        extra["runs_to_settle"] = runs_to_settle(claim, counted.n, counted.mean, counted.sd, delta)
         if extra["runs_to_settle"] is None:
             notes.append("more runs cannot settle it")
     return _status(base, counted, verdict, notes, **extra)
 
 
 def _status(
-    base: dict[str, Any], stats: Summary, verdict: str, notes: list[str], **extra: Any
+    base: dict[str, Any], stats: Any, verdict: str, notes: list[str], **extra: Any
 ) -> ClaimStatus:
     best = None
-    if stats.n and base["direction"]:
+    if stats.n and base["direction"] and stats.low is not None:
         best = stats.low if base["direction"] == "lower" else stats.high
     return ClaimStatus(
         **base,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from starter.errors import InputError, NotFoundError
-from starter.models import Aggregation, Claim, Paper, Venue
+from starter.models import Aggregation, Claim, Derivation, Paper, Venue
 from starter.papers.card import find_card, load_card, parse_card
 from starter.papers.card_write import render_card
 
@@ -65,6 +65,29 @@ def test_range_and_qualitative_claims_are_legal():
             "claims[0] (a).tolerance: expected a positive number",
         ),
         ('[[claims]]\nid = "a"\nmetric = "m"\nvalu = 1\n', "claims[0] (a).valu: unknown field"),
+        (
+            '[[claims]]\nid = "a"\nmetric = "m"\nvalue = 1\ntarget = "blog"\n',
+            "claims[0] (a).target: expected one of 'paper', 'other paper', 'checkpoint'",
+        ),
+        (
+            '[[claims]]\nid = "a"\nmetric = "m"\nvalue = 1\nlinked = "b"\n',
+            "claims[0] (a).linked: no other claim 'b' in this card",
+        ),
+        (
+            '[[claims]]\nid = "a"\nmetric = "m"\nvalue = 1\nderived = { of = ["b"] }\n',
+            "claims[0] (a).derived.of: expected the ids of two or more claims",
+        ),
+        (
+            '[[claims]]\nid = "a"\nmetric = "m"\nvalue = 1\nderived = { of = ["a", "b"] }\n'
+            '[[claims]]\nid = "b"\nmetric = "m"\nvalue = 1\n',
+            "claims[0] (a).derived.of: no other claim 'a' in this card",
+        ),
+        (
+            '[[claims]]\nid = "a"\nmetric = "m"\nvalue = 1\n'
+            'derived = { how = "median", of = ["b", "c"] }\n',
+            "claims[0] (a).derived.how: expected one of 'mean', got 'median'",
+        ),
+        ('[[claims]]\nid = "a"\nmetric = "m"\napproximate = true\n', "approximate: needs a value"),
     ],
 )
 def test_invalid_claim_names_file_field_and_expectation(extra: str, expected: str):
@@ -119,6 +142,7 @@ ident = st.from_regex(r"[a-z][a-z0-9\-]{0,12}", fullmatch=True)
 def claims(draw):
     ids = draw(st.lists(ident, unique=True, max_size=4))
     out = []
+    numeric: list[str] = []  # earlier claims with a number: parts a derived claim may name
     for claim_id in ids:
         value = draw(
             st.none()
@@ -136,18 +160,28 @@ def claims(draw):
                 spread=st.none() | st.floats(0, 100),
             )
         )
+        derived = None
+        if value is not None and len(numeric) >= 2 and draw(st.booleans()):
+            parts = draw(st.lists(st.sampled_from(numeric), min_size=2, unique=True))
+            derived = Derivation(parts=tuple(parts))
+        linked = draw(st.none() | st.sampled_from(numeric)) if numeric else None
         out.append(
             Claim(
                 id=claim_id,
                 metric=draw(text_st.filter(str.strip)),
                 value=value,
                 value_text=draw(opt_text),
+                printed=draw(opt_text),
+                approximate=value is not None and draw(st.booleans()),
                 unit=draw(opt_text),
                 direction=direction,
                 dataset=draw(opt_text),
                 split=draw(opt_text),
                 source=draw(opt_text),
+                target=draw(st.none() | st.sampled_from(["paper", "other paper", "checkpoint"])),
                 aggregation=agg,
+                linked=linked,
+                derived=derived,
                 tolerance=draw(st.none() | st.floats(1e-9, 1e9)),
                 tolerance_origin=draw(opt_text),
                 central=draw(st.booleans()),
@@ -159,6 +193,8 @@ def claims(draw):
                 ),
             )
         )
+        if value is not None and derived is None:
+            numeric.append(claim_id)
     return tuple(out)
 
 

@@ -127,3 +127,16 @@ def test_generated_text_passes_the_whitespace_hooks_and_ruff(tmp_path: Path, tem
     for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
         proc = subprocess.run([ruff, *args], cwd=repo, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(("require", "code"), [(None, 0), ("reproduced", 3), ("judged", 3)])
+def test_the_ci_claims_step_runs_as_written_on_a_fresh_repository(
+    cli, tmp_path: Path, require: str | None, code: int
+):
+    """Green from the first commit with the plain check; with --require, red until the
+    central claims are reproduced (or judged), as the user asked."""
+    repo = generate(tmp_path, "default", require=require)
+    command = workflow(repo)["jobs"]["claims"]["steps"][-1]["run"].split()
+    assert command[:3] == ["starter", "status", "--check"]
+    result = cli(*command[1:], "-C", str(repo))
+    assert result.exit_code == code, result.stderr

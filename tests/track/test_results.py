@@ -119,11 +119,14 @@ def test_a_log_of_garbage_reports_the_first_bad_lines_and_a_count(repo: Path) ->
 
 
 def test_status_streams_the_head_and_still_catches_torn_lines(repo: Path) -> None:
-    full = json.dumps(results.run_record({"acc": 76.0}, env={"host": "h"}))
+    full, other = (
+        json.dumps(results.run_record({"acc": value}, seed=seed, env={"host": "h"}))
+        for seed, value in ((1, 76.0), (2, 76.1))
+    )
     cut_after_metrics = full[: full.index('"note"')]
     results.log_path(repo).parent.mkdir(parents=True)
     results.log_path(repo).write_text(
-        "\n".join([full, cut_after_metrics, full]) + "\n", encoding="utf-8"
+        "\n".join([full, cut_after_metrics, other]) + "\n", encoding="utf-8"
     )
     report = status.compute(repo, keep_runs=False)
     assert report.claims[0].n == 2
@@ -264,6 +267,7 @@ def many_runs(repo: Path, n: int) -> None:
                 command=f"python train.py --seed {i}" if i % 5 else None,
                 git={"commit": f"{i // 100:040x}", "dirty": i % 11 == 0},
                 env=env if i % 13 else {},
+                seed=i,  # each run a trial of its own (unseeded equal values may repeat one)
                 time=f"2026-01-01T00:00:00.{i:06d}Z",
                 run_id=f"r{i}",
                 # a nested "git" key: such a line is decoded whole, not in parts
@@ -321,3 +325,13 @@ def test_first_committed_runs_finds_the_earliest_run_at_or_after_each_time(repo:
     found = status.first_committed_runs(repo, ["2026-01-01", "2026-01-02T12:00:00Z", "2027"])
 
     assert found == {"2026-01-01": ("a", "a" * 40), "2026-01-02T12:00:00Z": ("c", "c" * 40)}
+
+
+def test_reading_the_runs_leaves_out_lines_that_repeat_a_run(repo: Path) -> None:
+    source = {"tool": "mlflow", "id": "r1"}
+    results.append(repo, [results.run_record({"acc": 76.0}, run_id="a")])
+    results.append(repo, [results.run_record({"acc": 76.0}, run_id="a")])  # a merge copy
+    results.append(repo, [results.run_record({"acc": 75.0}, source=source, origin="imported")])
+    results.append(repo, [results.run_record({"acc": 75.0}, source=source, origin="imported")])
+    runs, _ = results.read_runs(repo)
+    assert [r.metrics["acc"] for r in runs] == [76.0, 75.0]

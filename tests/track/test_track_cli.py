@@ -314,8 +314,7 @@ def test_status_walkthrough_table_and_json(cli, repo: Path) -> None:
     result = cli("status", cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert "reproduced" in result.stdout and "needs tolerance" in result.stdout
-    assert "1 extension run shown apart" in result.stdout
-    assert "extension runs (never counted): n = 1, mean 80" in result.stdout
+    assert "top1: extension runs (never counted): n = 1, mean 80" in result.stdout
     data = json.loads(cli("status", "--json", cwd=repo).stdout)
     top1, elbo = data["claims"]
     documented = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from hypothesis import assume, given, settings
@@ -14,14 +15,13 @@ from scipy import stats as sps
 
 from starter.models import Aggregation, Claim
 from starter.track.stats import Summary, t_quantile
+from starter.track.suggest import binomial_tolerance, size_in_text, suggest_tolerance
 from starter.track.verdicts import (
-    binomial_tolerance,
+    classify,
     interval,
     judge,
     rounding_unit,
     runs_to_settle,
-    size_in_text,
-    suggest_tolerance,
 )
 
 # The worked example: top-1 accuracy 76.2 (u = 0.1), higher is better, no spread, delta 0.4.
@@ -369,6 +369,133 @@ def test_verdicts_do_not_depend_on_the_scale_of_the_numbers(scale: float) -> Non
     u = rounding_unit(repr(76.2 * scale))
     se = math.sqrt(statistics.variance(values) / 4 + u * u / 12)
     assert status.ci95[1] - status.ci95[0] == pytest.approx(2 * sps.t.ppf(0.975, 3) * se, rel=1e-6)
+
+
+# ----------------------------------------------------------------------------- ties (point 1)
+
+
+def _claim(value: str, delta: str, direction: str = "higher") -> Claim:
+    return Claim(
+        id="c", metric="m", value=float(value), value_text=value, direction=direction,
+        tolerance=float(delta), tolerance_origin="t",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "run", "delta", "direction"),
+    [
+        ("0.53", "0.51", "0.02", "higher"),  # -0.020000000000000018 in binary
+        ("0.58", "0.60", "0.02", "higher"),  # +0.020000000000000018 in binary
+        ("0.93", "0.94", "0.01", "higher"),
+        ("0.96", "0.97", "0.01", "higher"),
+        ("88.9", "88.7", "0.2", "lower"),
+    ],
+)
+def test_a_single_run_at_exactly_the_tolerance_is_consistent(
+    value: str, run: str, delta: str, direction: str
+) -> None:
+    status = judge(_claim(value, delta, direction), Summary([float(run)]))
+    assert (status.verdict, status.detail) == ("indicative", "consistent")
+    assert abs(status.gap) == float(delta)  # the gap is shown as printed, not 0.0200...18
+
+
+def test_interval_ends_at_the_tolerance_are_inside_whatever_the_binary_noise() -> None:
+    # 0.51 - 0.53 and 0.60 - 0.58 are 0.02 plus or minus about 2e-17 in binary.
+    assert classify(0.51 - 0.53, 0.0, 0.02) == "reproduced"
+    assert classify(0.0, 0.60 - 0.58, 0.02) == "reproduced"
+    assert classify(0.60 - 0.58 + 1e-9, 0.1, 0.02) == "exceeds"
+    assert classify(-0.1, 0.51 - 0.53 - 1e-9, 0.02) == "not-reproduced"
+
+
+decimals = st.integers(min_value=0, max_value=4)
+
+
+@st.composite
+def decimal_text(draw, low: int = -(10**6), high: int = 10**6, places=None) -> str:
+    places = draw(decimals) if places is None else places
+    digits = draw(st.integers(min_value=low, max_value=high))
+    return str(Decimal(digits).scaleb(-places))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.data(),
+    places=decimals,
+    direction=st.sampled_from(["higher", "lower"]),
+    side=st.sampled_from([-1, 1]),
+)
+def test_no_single_run_verdict_depends_on_binary_representation(
+    data, places: int, direction: str, side: int
+) -> None:
+    value = data.draw(decimal_text(places=places))
+    delta = data.draw(decimal_text(low=1, high=10**5, places=places))
+    step = Decimal(1).scaleb(-places)
+    claim = _claim(value, delta, direction)
+    sign = 1 if direction == "higher" else -1
+    for extra, detail in ((0, "consistent"), (step, "better" if side > 0 else "worse")):
+        run = Decimal(value) + sign * side * (Decimal(delta) + extra)
+        status = judge(claim, Summary([float(str(run))]))
+        assert status.detail == detail, (value, str(run), delta)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), places=decimals, n=st.integers(min_value=2, max_value=6))
+def test_a_decimal_shift_of_claim_and_runs_never_changes_the_verdict(
+    data, places: int, n: int
+) -> None:
+    value = data.draw(decimal_text(places=places))
+    shift = data.draw(decimal_text(places=places))
+    delta = data.draw(decimal_text(low=1, high=10**4, places=places))
+    runs = [data.draw(decimal_text(places=places)) for _ in range(n)]
+
+    def verdict(offset: Decimal) -> str:
+        moved = str(Decimal(value) + offset)
+        claim = _claim(moved, delta)
+        return judge(claim, Summary([float(str(Decimal(r) + offset)) for r in runs])).verdict
+
+    assume(max(abs(Decimal(r)) for r in runs) < 10**5)
+    assert verdict(Decimal(0)) == verdict(Decimal(shift))
+
+
+# ----------------------------------------------------------------------------- approximate
+
+
+def test_an_approximate_value_widens_the_rounding_term() -> None:
+    exact = replace(TOP1, value=2.85, value_text="2.85")
+    approximate = replace(exact, approximate=True)
+    plain = interval(exact, 4, 2.8, 0.05)
+    wide = interval(approximate, 4, 2.8, 0.05)
+    # ±u/2 uniform: u²/12; ±u uniform: u²/3 (u = 0.01)
+    assert plain.se == pytest.approx(math.sqrt(0.05**2 / 4 + 0.01**2 / 12))
+    assert wide.se == pytest.approx(math.sqrt(0.05**2 / 4 + 0.01**2 / 3))
+    assert judge(approximate, Summary([2.8, 2.9])).reported_text == "~2.85"
+
+
+# ----------------------------------------------------------------------------- suggestions
+
+
+@pytest.mark.parametrize(
+    "metric", ["MSE", "mean squared error", "validation loss", "perplexity", "BLEU", "FID"]
+)
+def test_no_binomial_default_for_losses_errors_of_regression_and_scores(metric: str) -> None:
+    claim = Claim(
+        id="m", metric=metric, value=0.018, direction="lower", split="test (2,007)", unit="%"
+    )
+    suggestion = suggest_tolerance(claim, test_size=2007)
+    assert suggestion["value"] is None
+    assert "no default applies" in suggestion["origin"]
+    assert suggestion["command"].startswith("starter claim tolerance m VALUE --origin")
+
+
+def test_rates_get_two_binomial_standard_errors() -> None:
+    error = Claim(id="e", metric="test error", value=5.0, unit="%", direction="lower")
+    assert suggest_tolerance(error, 2007)["value"] == pytest.approx(
+        2 * math.sqrt(0.05 * 0.95 / 2007) * 100
+    )
+    fraction = Claim(id="a", metric="accuracy", value=0.889, direction="higher")
+    assert suggest_tolerance(fraction, 10000)["value"] == pytest.approx(
+        2 * math.sqrt(0.889 * 0.111 / 10000)
+    )
 
 
 def test_a_draft_claim_is_shown_but_never_judged() -> None:

@@ -52,13 +52,13 @@ class Draft:
 def read_source(data: bytes, title: str = "") -> Extraction:
     """Everything found in an e-print's bytes; never raises on malformed LaTeX (a hostile
     archive is an InputError)."""
-    from starter.papers.latex import expand, rank, sentences, tables, unpack
+    from starter.papers.latex import expand, names, rank, sentences, tables, unpack
 
     started = time.perf_counter()
     source = unpack.unpack(data)
     if source.kind == "pdf":
         return Extraction("pdf", message="the e-print is a PDF: the paper has no LaTeX source")
-    main = expand.find_main(source)
+    main = expand.find_main(source, title)
     if main is None:
         return Extraction(source.kind, message="the e-print holds no LaTeX document")
     doc = expand.build(source, main)
@@ -68,10 +68,10 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     conclusion = sentences.statements(doc, "conclusion", sentences.conclusion_region(doc))
     latex_title = _title(doc)
     intro = _intro(doc)
-    names = rank.method_names(
+    method = names.method_names(
         doc, title or latex_title, sentences.region_text(doc, abstract_at), intro
     )
-    ranked = rank.rank(found, abstract, conclusion, names)
+    ranked = rank.rank(found, abstract, conclusion, method, _references(doc.text))
     message = None
     if not any(r.cells for t in found for r in t.rows):
         message = "the source has no table with numbers" + (
@@ -80,13 +80,23 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     return Extraction(
         source.kind,
         main,
-        tuple(names),
+        tuple(method),
         len(found),
         tuple(ranked),
         time.perf_counter() - started,
         message,
         doc,
     )
+
+
+def _references(text: str) -> dict[str, int]:
+    """How many times the text refers to each label (\\ref, \\cref, \\autoref, ...)."""
+    counts: dict[str, int] = {}
+    for group in re.findall(r"\\(?:[cCvV]?ref|autoref|nameref|subref)\*?\s*\{([^{}]*)\}", text):
+        for label in group.split(","):
+            key = re.sub(r"\s+", "", label)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _title(doc: Any) -> str:
@@ -215,7 +225,7 @@ def _draft(extraction: Extraction, c: Candidate) -> Draft:
         if table.caption:
             evidence += f" (caption: {table.caption[:120]})"
         looked_at = f"{header} {row.label}" if own_column else header
-        unit = _unit(looked_at, number.percent)
+        unit = number.unit or _unit(looked_at, number.percent)
         aggregation = None
         if number.spread is not None:
             aggregation = Aggregation("mean", _runs(table.caption), number.spread)

@@ -17,6 +17,7 @@ class Printed:
     spread_text: str | None = None
     percent: bool = False
     suffix: str | None = None  # "K", "M", "B", "x": a size or a factor, not a measurement
+    unit: str | None = None  # a unit printed after it in the cell: "s", "ms", "h", "GB", "dB"
 
 
 _MARKS = re.compile(r"\^\s*(?:\{[^{}]*\}|[^\s\d.]+|\d+)|[†‡§¶∗★☆□■◇◆△▲⋆♠♣♢♡]")
@@ -27,6 +28,16 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)(?:[eE][-+]?\d+)?"
 _CELL = re.compile(
     rf"^(?P<sign>[-+]?)\s*(?P<num>{_NUMBER})\s*(?P<suffix>%|[KMBGT](?![A-Za-z])|k(?![A-Za-z])|"
     rf"x(?![A-Za-z])|×)?\s*(?P<rest>.*)$"
+)
+# Units a cell may print after its number ("28 sec", "88s", "3.2 ms", "31.5 dB").
+_UNIT = re.compile(
+    r"^(?P<unit>s|sec|secs|seconds?|ms|µs|us|min|mins|minutes?|h|hr|hrs|hours?|days?|"
+    r"gb|mb|kb|tb|db|fps|it/s|gflops|tflops|flops|k?b/s)\.?$",
+    re.I,
+)
+# An interval after the number: a confidence interval "(0.80-0.82)", "[0.80, 0.82]".
+_INTERVAL = re.compile(
+    rf"^[(\[]\s*[-+]?{_NUMBER}\s*%?\s*(?:-|–|—|,|to)\s*[-+]?{_NUMBER}\s*%?\s*[)\]]$"
 )
 _SPREAD = re.compile(
     rf"^(?P<sub>_)?\s*[({{\[]?\s*(?P<pm>±|\+/-|\+-|\\pm)?\s*(?P<num>{_NUMBER})\s*[)}}\]]?\s*"
@@ -62,6 +73,13 @@ def read_cell(text: str) -> Printed | None:
     percent = suffix == "%"
     if rest and re.fullmatch(rf"\(\s*[-+]\s*{_NUMBER}\s*%?\s*\)", rest):
         rest = ""  # "85.3 (+1.2)": a difference to another row, not part of the number
+    if rest and _INTERVAL.match(rest):
+        rest = ""  # "0.81 (0.80-0.82)": the number and its confidence interval
+    unit = None
+    if rest and suffix is None:
+        found_unit = _UNIT.match(rest)
+        if found_unit:
+            unit, rest = found_unit.group("unit"), ""
     last_digits = re.fullmatch(r"\((\d{1,3})\)", rest)
     if last_digits and "." in match.group("num"):
         # "3.379(66)": the uncertainty in the last digits, 3.379 ± 0.066
@@ -89,7 +107,38 @@ def read_cell(text: str) -> Printed | None:
         spread_text=spread_text,
         percent=percent,
         suffix=None if suffix in (None, "%") else suffix.upper().replace("×", "X"),
+        unit=_unit_name(unit),
     )
+
+
+def _unit_name(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    word = unit.lower().rstrip(".")
+    if word in ("s", "sec", "secs", "second", "seconds"):
+        return "s"
+    if word in ("min", "mins", "minute", "minutes"):
+        return "min"
+    if word in ("h", "hr", "hrs", "hour", "hours"):
+        return "h"
+    if word.startswith("day"):
+        return "days"
+    return {"db": "dB", "gb": "GB", "mb": "MB", "kb": "KB", "tb": "TB"}.get(word, unit)
+
+
+_PAIR = re.compile(r"^(?P<a>[^/]*\d[^/]*?)\s*/\s*(?P<b>[^/]*\d[^/]*)$")
+
+
+def read_pair(text: str) -> tuple[Printed, Printed] | None:
+    """The two numbers of a cell printing "a / b" (two metrics in one column), else None."""
+    cleaned = clean(text)
+    match = _PAIR.match(cleaned)
+    if match is None:
+        return None
+    first, second = read_cell(match.group("a")), read_cell(match.group("b"))
+    if first is None or second is None:
+        return None
+    return first, second
 
 
 # In running text: a number not glued to a word ("GPT-3", "ResNet-50", "V3", "2x2").

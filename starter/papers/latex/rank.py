@@ -5,23 +5,14 @@ method elsewhere; baselines copied from other papers come last."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from starter.papers.latex.expand import Document
+from starter.papers.latex.names import _name_like, is_ours, names_in
 from starter.papers.latex.numbers import Printed
 from starter.papers.latex.sentences import Statement
 from starter.papers.latex.tables import Cell, Row, Table
 
-# Acronyms that name a field or a tool, never a paper's own method.
-GENERIC = frozenset(
-    "gpu gpus tpu tpus cpu ai ml nlp cv rl sota api llm llms cnn cnns rnn rnns gan gans vae "
-    "vaes mlp mlps mcmc sgd imagenet cifar coco mnist wmt glue url ii iii iv".split()
-)
-# Words a method's name often ends with that its table rows leave out ("TC-flow" -> "TC").
-TRAILING = frozenset("flow flows model models network networks net method approach".split())
-OURS = re.compile(r"(?<![a-z])(?:ours|our|proposed|this work|this paper)(?![a-z])")
 SETTING = re.compile(
     r"#|\bparam|\bsize\b|\bsteps?\b|\bepochs?\b|\blayers?\b|\bbatch|\bdims?\b|\bwidth\b|"
     r"\bhidden\b|\bvocab|\blearning rate\b|\blr\b|"
@@ -30,126 +21,6 @@ SETTING = re.compile(
 )
 # A header that is one symbol (N, h, d_model, P_drop): a hyperparameter.
 SYMBOL = re.compile(r"^(?:[a-zα-ωϵ]|[A-Z])(?:_\w{1,8})?$")
-_PROPOSE = re.compile(
-    r"\b(?:we|this paper|this work|our)\b[^.]{0,120}?\b(?:propose|present|introduce|develop|"
-    r"design|call|term|name|dub|coin)\w*|\b(?:called|termed|named|dubbed|coined)\b",
-    re.I,
-)
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case words of a text, with math letters read as letters (𝒯C -> tc)."""
-    plain = unicodedata.normalize("NFKC", text).lower()
-    return re.findall(r"[a-z0-9]+", plain)
-
-
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    n = len(needle)
-    return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
-
-
-def _name_like(word: str) -> bool:
-    word = unicodedata.normalize("NFKC", word).strip(".,;:()[]{}'\"")
-    if not word or len(word) > 30 or word.lower() in GENERIC:
-        return False
-    parts = [p for p in word.split("-") if p]
-    return any(
-        sum(ch.isupper() for ch in p) >= 2 or (any(ch.isdigit() for ch in p) and p[0].isupper())
-        for p in parts
-    )
-
-
-def _plain(doc: Document) -> str:
-    text = doc.text[doc.body_start : doc.body_end]
-    text = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|textbf|emph|textit)\b", "", text)
-    return re.sub(r"\\[A-Za-z@]+\*?|[{}$]", " ", text)
-
-
-def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[str]:
-    """The names the paper gives its own method, most used first."""
-    found: list[str] = []
-    title = unicodedata.normalize("NFKC", title or "")
-    head, colon, _ = title.partition(":")
-    if colon and len(head.split()) <= 3:
-        found.append(head.strip())
-    found += [w for w in re.split(r"[\s:,]+", title) if _name_like(w)]
-    words = [w for w in re.split(r"[\s:,]+", title) if w]
-    body = _plain(doc)
-    body_tokens = tokens(body)
-    for size in (2, 3, 4, 5):
-        for i in range(len(words) - size + 1):
-            run = words[i : i + size]
-            letters = [p[0] for w in run for p in w.split("-") if p]
-            if all(ch.isupper() for ch in letters):
-                # "Deep Interest Network" -> DIN; written with hyphens too (MH-GAN).
-                spelled = "-?".join(letters)
-                uses = re.findall(rf"(?<![\w-]){spelled}(?![\w])", body)
-                if len(uses) >= 2:
-                    found.append(Counter(uses).most_common(1)[0][0])
-    for sentence in re.split(r"(?<=[.!?])\s+", f"{abstract} {intro}"):
-        if not _PROPOSE.search(sentence):
-            continue
-        for inner in re.findall(r"\(([^()]{1,25})\)", sentence):
-            inner = inner.strip()
-            short = bool(inner) and len(inner.split()) <= 3 and inner.lower() not in GENERIC
-            if short and any(ch.isupper() for ch in inner) and not re.search(r"\d{4}|et al", inner):
-                found.append(inner)
-        for match in re.finditer(r"\b(?:the|a|an)\s+([A-Z][\w-]+)", sentence):
-            found.append(match.group(1))
-        for match in re.finditer(
-            r"\b(?:called|termed|named|dubbed|coined|term|call|name|dub)\s+([A-Z][\w-]*)", sentence
-        ):
-            found.append(match.group(1))
-    names: list[str] = []
-    for name in found:
-        if not _name_like(name) and name.strip() != head.strip() and not _proper(body, name):
-            continue
-        words_of = tokens(name)
-        while len(words_of) > 1 and words_of[-1] in TRAILING:
-            words_of = words_of[:-1]
-        if not words_of or " ".join(words_of) in GENERIC or _metric_word(name):
-            continue
-        key = " ".join(words_of)
-        if key in names:
-            continue
-        if name.strip() == head.strip() or _count(body_tokens, words_of) >= 2:
-            names.append(key)
-    return sorted(names, key=lambda k: -_count(body_tokens, k.split()))
-
-
-def _metric_word(name: str) -> bool:
-    """A metric's name (FID, BLEU) is never a method's."""
-    from starter.papers.latex.sentences import _METRIC
-
-    return any(pattern.fullmatch(name.strip()) for pattern, _, _ in _METRIC)
-
-
-def _proper(body: str, name: str) -> bool:
-    """A plain word is a name only if the paper capitalizes it nearly every time."""
-    word = name.strip()
-    if len(word) < 3 or not word[:1].isupper():
-        return False
-    hits = re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w])", body, re.I)
-    capital = sum(1 for h in hits if h[:1].isupper())
-    return len(hits) >= 3 and capital >= 0.8 * len(hits)
-
-
-def _count(haystack: list[str], needle: list[str]) -> int:
-    n = len(needle)
-    first = needle[0] if needle else ""
-    return sum(1 for i, w in enumerate(haystack) if w == first and haystack[i : i + n] == needle)
-
-
-def names_in(text: str, names: list[str]) -> bool:
-    words = tokens(text)
-    return any(_contains(words, name.split()) for name in names)
-
-
-def is_ours(text: str) -> bool:
-    return bool(OURS.search(unicodedata.normalize("NFKC", text).lower()))
-
-
-# ----------------------------------------------------------------------------- ranking
 
 
 @dataclass(frozen=True)
@@ -195,8 +66,14 @@ def _setting(table: Table, cell: Cell) -> bool:
     )
 
 
-def own_cells(table: Table, names: list[str], fallback: bool) -> dict[int, str]:
-    """{id(cell): reason} for the cells of the paper's own method in a table."""
+def own_cells(
+    table: Table, names: list[str], fallback: bool, caption_names: bool = True
+) -> dict[int, str]:
+    """{id(cell): reason} for the cells of the paper's own method in a table: rows (or, in a
+    table whose methods are its columns, columns) named after the method or marked as
+    the paper's own; without any, a table about the method alone (its caption names the
+    method and no row cites another paper); and with `fallback`, the bold row or column,
+    or the uncited rows after the baselines."""
     out: dict[int, str] = {}
     for row in table.rows:
         reason = _row_own(table, row, names)
@@ -215,6 +92,11 @@ def own_cells(table: Table, names: list[str], fallback: bool) -> dict[int, str]:
                     if c.col in own_columns
                 }
             )
+    if not out and caption_names and _about_the_method(table, names):
+        for row in table.rows:
+            out.update({id(c): "a table of the method's own results" for c in row.cells})
+    if not out and fallback:
+        out = _bold_line(table)
     if not out and fallback:
         cited = any(r.cited for r in table.rows)
         for row in table.rows:
@@ -223,15 +105,71 @@ def own_cells(table: Table, names: list[str], fallback: bool) -> dict[int, str]:
     return out
 
 
+def _about_the_method(table: Table, names: list[str]) -> bool:
+    """A table whose caption names the method, with no row naming another method."""
+    if not names or any(r.cited for r in table.rows) or not table.caption:
+        return False
+    first = re.split(r"(?<=[.:])\s", table.caption, maxsplit=1)[0]
+    if not (names_in(first, names) or is_ours(first)):
+        return False
+    methods = [r for r in table.rows if r.label and _name_like(r.label.split()[0])]
+    return len(methods) <= len(table.rows) // 2
+
+
+def _bold_line(table: Table) -> dict[int, str]:
+    """The one row, or the one column, printing most of the table's bold numbers (the paper
+    sets its own method's results in bold), when no name says which is the method's."""
+    cells = [c for r in table.rows for c in r.cells]
+    bold = [c for c in cells if "bold" in c.styles]
+    if len(bold) < 2 or len(bold) * 2 > len(cells) + 1:
+        return {}
+    by_row = Counter(id(r) for r in table.rows for c in r.cells if "bold" in c.styles)
+    by_col = Counter(c.col for c in bold)
+    row_id, row_hits = by_row.most_common(1)[0]
+    col, col_hits = by_col.most_common(1)[0]
+    if col_hits >= row_hits and col_hits * 3 >= len(bold) * 2 and col_hits >= 2:
+        return {
+            id(c): "the column with the bold results"
+            for r in table.rows
+            if not r.cited
+            for c in r.cells
+            if c.col == col
+        }
+    row = next(r for r in table.rows if id(r) == row_id)
+    if row_hits * 3 >= len(bold) * 2 and not row.cited:
+        return {id(c): "the row with the bold results" for c in row.cells}
+    return {}
+
+
+# A row (or, with methods as columns, a column) that takes a part of the method away.
+ABLATION = re.compile(
+    r"\bw/o\b|\bwithout\b|\bablat|\bonly\b|^\s*[-–−]\s*\w|\bno\s+\w|\bremov|\breplac", re.I
+)
+
+
+# A caption that presents a study of the method's parts or settings, not its results.
+_STUDY = re.compile(
+    r"\b(?:ablations?|variations?|variants? of|effect of|impact of|influence of|sensitivity)\b",
+    re.I,
+)
+
+
 def rank(
-    tables: list[Table], abstract: list[Statement], conclusion: list[Statement], names: list[str]
+    tables: list[Table],
+    abstract: list[Statement],
+    conclusion: list[Statement],
+    names: list[str],
+    refs: dict[str, int] | None = None,
+    limit: int = 15,
 ) -> list[Candidate]:
-    """Every number found, best first."""
+    """Every number found, best first: the method's numbers in the main table (spread over
+    its sections when there are more than `limit`), the abstract's, the method's elsewhere,
+    then ablations, settings and baselines."""
     named = any(own_cells(t, names, False) for t in tables)
     owned = {t.index: own_cells(t, names, not named) for t in tables}
     in_abstract = {s.number.text for s in abstract}
     body = [t for t in tables if not t.in_appendix and any(r.cells for r in t.rows)]
-    main = _main_table(body, owned, in_abstract)
+    main = _main_table(body, owned, in_abstract, refs or {})
     found: list[Candidate] = []
     table_texts: dict[str, str] = {}
     for table in tables:
@@ -242,23 +180,29 @@ def rank(
                 reason = mine.get(id(cell))
                 is_main = main is not None and table.index == main.index
                 setting = _setting(table, cell)
-                if reason and is_main:
+                column = table.header_for(cell.col, cell.span)
+                line = column if "column" in (reason or "") else row.label
+                ablation = bool(reason) and (
+                    bool(ABLATION.search(line or "")) or bool(_STUDY.search(table.caption or ""))
+                )
+                if reason and is_main and not ablation:
                     tier = 3 if setting else 0
-                elif reason and not table.in_appendix:
+                elif reason and not table.in_appendix and not ablation:
                     tier = 2 if not setting else 4
-                elif reason:
+                elif reason and not setting:
                     tier = 4
                 else:
                     tier = 5 if is_main and not setting else 6
-                why = (reason or "a baseline or an uncredited row") + (
-                    ", main table" if is_main else ""
+                why = (
+                    (reason or "a baseline or an uncredited row")
+                    + (", main table" if is_main else "")
+                    + (", an ablation" if ablation else "")
                 )
-                column = table.header_for(cell.col, cell.span)
                 candidate = Candidate(
                     cell.number, cell.pos, "table", tier, why, table, row, cell, column
                 )
                 found.append(candidate)
-                if reason and cell.number.text not in table_texts:
+                if reason and not ablation and cell.number.text not in table_texts:
                     table_texts[cell.number.text] = f"{id(candidate)}"
     merged: dict[str, list[str]] = {}
     for statement in abstract + conclusion:
@@ -286,32 +230,74 @@ def rank(
 
             candidate = replace(candidate, also=also)
         out.append(candidate)
-    out.sort(key=lambda c: (c.tier, c.table.index if c.table else -1, c.pos))
+    turns = _turns([c for c in out if c.tier == 0], limit)
+    out.sort(key=lambda c: (c.tier, turns.get(id(c), 0), c.table.index if c.table else -1, c.pos))
     return out
 
 
+def _turns(headline: list[Candidate], limit: int) -> dict[int, int]:
+    """When the main table holds more of the method's numbers than `limit`, take them in
+    turns from each of its sections (a group of rows, or the top header over columns), so
+    the first drafts cover the whole table instead of exhausting its first part."""
+    if len(headline) <= limit:
+        return {}
+    sections: dict[str, list[Candidate]] = {}
+    for c in sorted(headline, key=lambda c: c.pos):
+        assert c.row is not None
+        by_column = "column" in c.reason
+        key = (c.row.group or "") if by_column else (c.column or "").split(" / ")[0]
+        sections.setdefault(key, []).append(c)
+    if len(sections) < 2:
+        return {}
+    return {id(c): turn for items in sections.values() for turn, c in enumerate(items)}
+
+
+# Words of a caption that say what kind of table it is.
+_RESULTS = re.compile(
+    r"\b(?:results?|comparison|compared|compare|state[- ]of[- ]the[- ]art|performance|benchmarks?|"
+    r"accuracy|evaluation|main)\b",
+    re.I,
+)
+_NOT_MAIN = re.compile(
+    r"\b(?:ablations?|effect of|impact of|influence of|hyper-?parameters?|statistics|"
+    r"examples?|architecture|configurations?|sensitivity|different|variants?|details|"
+    r"characteristics|describ\w*|experience|settings?)\b",
+    re.I,
+)
+
+
 def _main_table(
-    body: list[Table], owned: dict[int, dict[int, str]], in_abstract: set[str]
-) -> Table | None:
-    """The table whose own numbers the abstract repeats, else the first with the method."""
-    best = None
-    best_hits = 0
+    body: list[Table], owned: dict[int, dict[int, str]], in_abstract: set[str],
+    refs: dict[str, int],
+) -> Table | None:  # fmt: skip
+    """The table that best looks like the paper's main results: the abstract repeats its
+    numbers, it holds the method's numbers, the text refers to it most, its caption says
+    results or comparison (not ablation or statistics), and it comes early."""
+    best, best_score = None, float("-inf")
+    order = 0
     for table in body:
         mine = owned[table.index]
         hits = sum(
             1
             for row in table.rows
             for c in row.cells
-            if id(c) in mine
-            and c.number is not None
+            if c.number is not None
             and c.number.text in in_abstract
             and ("." in c.number.text or len(c.number.text) > 2)
         )
-        if hits > best_hits:
-            best, best_hits = table, hits
-    if best is not None:
-        return best
-    with_method = [t for t in body if owned[t.index]]
-    if with_method:
-        return with_method[0]
-    return body[0] if body else None
+        own_hits = sum(
+            1 for row in table.rows for c in row.cells if id(c) in mine and c.number is not None
+            and c.number.text in in_abstract and ("." in c.number.text or len(c.number.text) > 2)
+        )  # fmt: skip
+        caption = table.caption or ""
+        score = 4.0 * min(own_hits, 3) + 2.0 * min(hits - own_hits, 2)
+        score += 6.0 if mine else 0.0
+        score += min(3, refs.get(table.label or "", 0))
+        score += 2.0 if _RESULTS.search(caption) else 0.0
+        score -= 3.0 if _NOT_MAIN.search(caption) else 0.0
+        score -= 0.75 * order
+        if mine:
+            order += 1
+        if score > best_score:
+            best, best_score = table, score
+    return best

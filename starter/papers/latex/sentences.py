@@ -98,6 +98,8 @@ def statements(doc: Document, part: str, region: tuple[int, int] | None) -> list
     cursor = 0
     for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(\\$])", text):
         for start, end, number in find_in_text(sentence):
+            if _interval(sentence, start, end):
+                continue
             metric = _metric_near(sentence, start, end, number)
             if metric is None:
                 continue
@@ -108,6 +110,19 @@ def statements(doc: Document, part: str, region: tuple[int, int] | None) -> list
                 cursor = at + len(number.text)
             found.append(Statement(part, sentence.strip(), number, name, unit, pos))
     return found
+
+
+# "95% CI [0.80, 0.82]", "(95% confidence interval 0.74-0.76)": a level and its bounds.
+_CI = re.compile(
+    r"\d+(?:\.\d+)?\s*%\s*(?:CI|C\.I\.|confidence(?:\s+intervals?)?|credible\s+intervals?)"
+    r"(?:\s*[:=]?\s*[\[(]?\s*[-+]?\d*\.?\d+\s*(?:,|-|–|to)\s*[-+]?\d*\.?\d+\s*[\])]?)?",
+    re.I,
+)
+
+
+def _interval(sentence: str, start: int, end: int) -> bool:
+    """The number is a confidence level or an interval's bound, not a result."""
+    return any(m.start() <= start and end <= m.end() for m in _CI.finditer(sentence))
 
 
 def _metric_near(

@@ -5,39 +5,20 @@ of cells, with column headers (all header rows joined), row labels, groups, capt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starter.papers.latex import parse
+from starter.papers.latex.cells import Cell, _grid, _raw_rows
 from starter.papers.latex.expand import Document
-from starter.papers.latex.numbers import Printed, read_cell
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
+FIGURES = ("figure", "figure*", "wrapfigure")
 TABULARS = ("tabular", "tabular*", "tabularx", "tabulary", "longtable", "NiceTabular")
-RULES = frozenset(
-    "hline toprule midrule bottomrule cline cmidrule specialrule Xhline hhline hdashline "
-    "cdashline addlinespace morecmidrules".split()
-)
-# Rules across the whole table: they end a block of rows (partial ones do not).
-FULL_RULES = frozenset("hline toprule midrule bottomrule specialrule Xhline hdashline".split())
-ROW_ENDS = frozenset(("\\", "tabularnewline", "cr", "endhead", "endfirsthead", "endfoot"))
 _BEGIN = re.compile(r"\\begin\s*\{(?P<name>[A-Za-z]+\*?)\}")
 
 
 _MARK = re.compile(r"\s*\^\s*(?:\{[^{}]*\}|\S+)|[†‡§¶∗⋆★□■]")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell: its text, styles, first column and span, where it is in the document."""
-
-    text: str
-    col: int
-    span: int
-    styles: frozenset[str]
-    pos: int
-    rows: int = 1  # a \multirow's height
-    number: Printed | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +70,7 @@ def find_tables(doc: Document) -> list[Table]:
     body = doc.text[: doc.body_end]
     start = doc.body_start
     floats = _regions(body, start, FLOATS)
+    figures = _regions(body, start, FIGURES)
     tables: list[Table] = []
     counter = 0
     for begin, end in floats:
@@ -116,8 +98,9 @@ def find_tables(doc: Document) -> list[Table]:
             table = _table(doc, tab, begin, len(tables), number, label, caption)
             if table is not None:
                 tables.append(table)
-    # Tabulars in figures lay out images; the others, outside any float, are read too.
-    inside = floats + _regions(body, start, ("figure", "figure*", "wrapfigure"))
+    tables += _figure_tables(doc, figures, len(tables))
+    # Tabulars outside any float are read too.
+    inside = floats + figures
     for begin, end in _regions(body, start, TABULARS):
         if any(b <= begin < e for b, e in inside):
             continue
@@ -130,14 +113,42 @@ def find_tables(doc: Document) -> list[Table]:
     return [_renumber(t, i) for i, t in enumerate(tables)]
 
 
+def _figure_tables(doc: Document, figures: list[tuple[int, int]], first: int) -> list[Table]:
+    """Tabulars of numbers inside figures (one beside a plot, numbered by hand); only the
+    tabulars and the caption are parsed, not the drawings around them."""
+    from starter.papers.latex.expand import _braced
+
+    out: list[Table] = []
+    for begin, end in figures:
+        region = doc.text[begin:end]
+        spans = _regions(region, 0, TABULARS)
+        if not spans or "\\includegraphics" in "".join(region[b:e] for b, e in spans):
+            continue
+        caption, label = "", None
+        found = re.search(r"\\caption(?:of)?\*?\s*(?:\[[^\]]*\])?\s*\{", region)
+        if found:
+            close = _braced(region, found.end())
+            if close > 0:
+                caption = parse.to_text(parse.parse(region[found.end() : close - 1]))
+        labels = re.findall(r"\\label\s*\{([^{}]*)\}", region)
+        label = re.sub(r"\s+", "", labels[-1]) if labels else None
+        for b, e in spans:
+            text = region[b:e]
+            if len(re.findall(r"\d", text)) < 4 or "&" not in text:
+                continue
+            for tab in _tabulars(parse.parse(text))[:1]:
+                table = _table(doc, tab, begin + b, first + len(out), None, label, caption)
+                if table is not None and sum(len(r.cells) for r in table.rows) >= 4:
+                    out.append(table)
+    return out
+
+
 def _caption_text(node: Any) -> str:
     given = [a for a in parse.args(node) if a is not None] if node is not None else []
     return parse.to_text([given[-1]]) if given else ""
 
 
 def _renumber(table: Table, index: int) -> Table:
-    from dataclasses import replace
-
     return replace(table, index=index)
 
 
@@ -197,125 +208,6 @@ def _tabulars(nodes: list[Any]) -> list[Any]:
     return found
 
 
-# ----------------------------------------------------------------------------- rows
-
-
-def _has_structure(nodes: list[Any]) -> bool:
-    for node in nodes:
-        kind = parse.kind(node)
-        if kind == "specials" and node.specials_chars == "&":
-            return True
-        if kind == "macro" and node.macroname in ROW_ENDS | RULES:
-            return True
-    return False
-
-
-def _tokens(nodes: list[Any]) -> list[tuple[str, Any]]:
-    """The tabular body as ("sep"|"row"|"rule"|"node", node) tokens."""
-    out: list[tuple[str, Any]] = []
-    skip_group = False
-    for node in nodes:
-        kind = parse.kind(node)
-        if kind == "comment":
-            continue
-        if skip_group:
-            if kind == "chars" and node.chars.strip().startswith("("):
-                continue  # \cmidrule(lr){2-3}: the trim
-            if kind == "group":
-                skip_group = False
-                continue
-            if kind == "chars" and not node.chars.strip():
-                continue
-            skip_group = False
-        if kind == "specials" and node.specials_chars == "&":
-            out.append(("sep", node))
-        elif kind == "macro" and node.macroname in ROW_ENDS:
-            out.append(("row", node))
-        elif kind == "macro" and node.macroname in RULES:
-            out.append(("rule", node))
-            skip_group = node.macroname == "cmidrule"
-        elif kind == "group" and _has_structure(node.nodelist or []):
-            out.extend(_tokens([n for n in node.nodelist if n is not None]))
-        else:
-            out.append(("node", node))
-    return out
-
-
-@dataclass
-class _Raw:
-    cells: list[list[Any]]
-    block: int
-
-
-def _raw_rows(nodes: list[Any]) -> list[_Raw]:
-    rows: list[_Raw] = []
-    cells: list[list[Any]] = [[]]
-    block = 0
-    since_rule = 0
-    for token, node in _tokens(nodes):
-        if token == "sep":
-            cells.append([])
-        elif token == "row":
-            rows.append(_Raw(cells, block))
-            since_rule += 1
-            cells = [[]]
-        elif token == "rule":
-            if since_rule and node.macroname in FULL_RULES:
-                block += 1
-                since_rule = 0
-        else:
-            cells[-1].append(node)
-    if any(_significant(c) for c in cells):
-        rows.append(_Raw(cells, block))
-    return rows
-
-
-def _significant(nodes: list[Any]) -> bool:
-    return any(not (parse.kind(n) == "chars" and not n.chars.strip()) for n in nodes)
-
-
-def _cell(nodes: list[Any], col: int, offset: int) -> Cell:
-    nodes = parse.visible(nodes)
-    span = rows = 1
-    content = nodes
-    for _ in range(3):  # \multicolumn{2}{c}{\multirow{2}{*}{...}}
-        if len(content) != 1 or parse.kind(content[0]) != "macro":
-            break
-        head = content[0]
-        arguments = parse.args(head)
-        if head.macroname == "multicolumn" and len(arguments) == 3:
-            span = _int(parse.text_of_arg(head, 0), 1)
-            content = [arguments[2]] if arguments[2] is not None else []
-        elif head.macroname == "multirow" and arguments and arguments[-1] is not None:
-            rows = abs(_int(parse.text_of_arg(head, 1), 1))
-            content = parse.visible([arguments[-1]])
-        else:
-            break
-    text = parse.to_text(content)
-    digit = parse.first_digit(content)
-    pos = digit if digit is not None else (nodes[0].pos if nodes else 0)
-    styles = frozenset(parse.styles(nodes))
-    return Cell(text, col, max(1, span), styles, offset + int(pos), rows, read_cell(text))
-
-
-def _int(text: str, default: int) -> int:
-    match = re.search(r"-?\d+", text)
-    return int(match.group()) if match else default
-
-
-def _grid(raw: list[_Raw], offset: int) -> list[tuple[list[Cell], int]]:
-    grid = []
-    for row in raw:
-        cells, col = [], 0
-        for nodes in row.cells:
-            cell = _cell(nodes, col, offset)
-            cells.append(cell)
-            col += cell.span
-        if any(c.text for c in cells):
-            grid.append((cells, row.block))
-    return grid
-
-
 def _numeric_share(cells: list[Cell]) -> float:
     filled = [c for c in cells if c.text]
     if not filled:
@@ -339,29 +231,36 @@ def _table(
     label: str | None,
     caption: str,
 ) -> Table | None:
-    grid = _grid(_raw_rows([n for n in (tab.nodelist or []) if n is not None]), offset)
+    grid = _grid(doc, _raw_rows([n for n in (tab.nodelist or []) if n is not None]), offset)
     if not grid:
         return None
-    ncols = max(sum(c.span for c in cells) for cells, _ in grid)
+    ncols = max(sum(c.span for c in cells if c.part == 0) for cells, _ in grid)
     first_block = grid[0][1]
-    blocks = {block for _, block in grid}
+    blocks = [block for _, block in grid]
     header_rows: list[list[Cell]] = []
     body: list[tuple[list[Cell], int, str | None]] = []
     group: str | None = None
     in_header = True
-    for cells, block in grid:
+    for at, (cells, block) in enumerate(grid):
         if _is_group(cells, ncols):
             group = next(c.text for c in cells if c.text)
             continue
         # A header: the rows before the first rule (when rules split the table), or the
         # leading rows without a number (headers stacked between two \toprule, say).
-        first = len(blocks) > 1 and block == first_block and _numeric_share(cells) < 0.5
+        leading = blocks.count(first_block)
+        first = (
+            len(set(blocks)) > 1
+            and block == first_block
+            and (_numeric_share(cells) < 0.5 or (leading <= 2 and _number_header(cells, grid)))
+        )
         wordy = not any(c.number for c in cells) and len(header_rows) < 4
-        if in_header and (first or wordy or (not header_rows and _numeric_share(cells) < 0.5)):
+        lone = not header_rows and _numeric_share(cells) < 0.5
+        if in_header and (first or wordy or lone) and at < len(grid) - 1:
             header_rows.append(cells)
             continue
         in_header = False
         body.append((cells, block, group))
+    body = _first_group_from_header(header_rows, body)
     if not body:
         return None
     headers, header_styles = _headers(header_rows, ncols)
@@ -384,6 +283,50 @@ def _table(
         last_block=max(block for _, block, _ in body),
         label_columns=tuple(text_cols) or (0,),
     )
+
+
+def _number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool:
+    """A first row that names the columns with numbers ("ε & 4 & 3 & 2 & 1", "k & 1 & 5"):
+    small whole numbers, under a word, above rows of measured values."""
+    numbers = [c.number for c in cells if c.number is not None]
+    words = [c for c in cells if c.text and c.number is None]
+    if not numbers or len(words) != 1 or words[0].col != 0:
+        return False
+    if not all(isinstance(n.value, int) and n.spread is None for n in numbers):
+        return False
+    below = [c.number for rest, _ in grid[1:] for c in rest if c.number is not None]
+    return any(isinstance(n.value, float) for n in below)
+
+
+# Words that name the label column itself, never a group of rows.
+_COLUMN_WORDS = re.compile(
+    r"^(?:methods?|models?|approach(?:es)?|baselines?|algorithms?|systems?|name|datasets?|"
+    r"tasks?|metrics?|measures?|settings?|configurations?|variants?|ours|setup)$",
+    re.I,
+)
+
+
+def _first_group_from_header(
+    header_rows: list[list[Cell]], body: list[tuple[list[Cell], int, str | None]]
+) -> list[tuple[list[Cell], int, str | None]]:
+    """ "\\textbf{Set5} & nearest & bicubic ..." then "\\textbf{Set14} & & ...": the header's
+    first cell names the group of the rows before the first group row."""
+    if not header_rows or not body or body[0][2] is not None:
+        return body
+    if not any(group for _, _, group in body):
+        return body
+    first = next((c for c in header_rows[-1] if c.col == 0 and c.part == 0), None)
+    if first is None or not first.text or first.number is not None:
+        return body
+    if _COLUMN_WORDS.match(first.text.strip()):
+        return body
+    out: list[tuple[list[Cell], int, str | None]] = []
+    for cells, block, group in body:
+        if group is not None:
+            out += [(c, b, g) for c, b, g in body[len(out) :]]
+            break
+        out.append((cells, block, first.text))
+    return out
 
 
 def _headers(

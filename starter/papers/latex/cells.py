@@ -1,0 +1,185 @@
+"""The rows and cells of a tabular: its body split at `&`, row ends and rules (a full
+rule ends a block of rows), and each cell read as text, styles, span and the number it
+prints (two for a cell printing "a / b")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from starter.papers.latex import parse
+from starter.papers.latex.expand import Document
+from starter.papers.latex.numbers import Printed, read_cell, read_pair
+
+RULES = frozenset(
+    "hline toprule midrule bottomrule cline cmidrule specialrule Xhline hhline hdashline "
+    "cdashline addlinespace morecmidrules".split()
+)
+# Rules across the whole table: they end a block of rows (partial ones do not).
+FULL_RULES = frozenset("hline toprule midrule bottomrule specialrule Xhline hdashline".split())
+ROW_ENDS = frozenset(("\\", "tabularnewline", "cr", "endhead", "endfirsthead", "endfoot"))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its text, styles, first column and span, where it is in the document."""
+
+    text: str
+    col: int
+    span: int
+    styles: frozenset[str]
+    pos: int
+    rows: int = 1  # a \multirow's height
+    number: Printed | None = None
+    part: int = 0  # the second number of a cell printing "a / b" has part 1
+
+
+def _has_structure(nodes: list[Any]) -> bool:
+    for node in nodes:
+        kind = parse.kind(node)
+        if kind == "specials" and node.specials_chars == "&":
+            return True
+        if kind == "macro" and node.macroname in ROW_ENDS | RULES:
+            return True
+    return False
+
+
+_SPACING = re.compile(r"^\s*\[\s*-?[\d.]*\s*(?:cm|mm|pt|em|ex|in|bp)?\s*\]")
+
+
+def _after_row_end(node: Any) -> Any:
+    """A text node without the "[0.3cm]" spacing that a row end "\\\\ [0.3cm]" takes."""
+    match = _SPACING.match(node.chars)
+    if match is None:
+        return node
+    from copy import copy
+
+    trimmed = copy(node)
+    trimmed.chars = node.chars[match.end() :]
+    trimmed.pos = node.pos + match.end()
+    return trimmed
+
+
+def _tokens(nodes: list[Any]) -> list[tuple[str, Any]]:
+    """The tabular body as ("sep"|"row"|"rule"|"node", node) tokens."""
+    out: list[tuple[str, Any]] = []
+    skip_group = False
+    for node in nodes:
+        kind = parse.kind(node)
+        if kind == "comment":
+            continue
+        if kind == "chars" and out and out[-1][0] == "row":
+            node = _after_row_end(node)
+        if skip_group:
+            if kind == "chars" and node.chars.strip().startswith("("):
+                continue  # \cmidrule(lr){2-3}: the trim
+            if kind == "group":
+                skip_group = False
+                continue
+            if kind == "chars" and not node.chars.strip():
+                continue
+            skip_group = False
+        if kind == "specials" and node.specials_chars == "&":
+            out.append(("sep", node))
+        elif kind == "macro" and node.macroname in ROW_ENDS:
+            out.append(("row", node))
+        elif kind == "macro" and node.macroname in RULES:
+            out.append(("rule", node))
+            skip_group = node.macroname == "cmidrule"
+        elif kind == "group" and _has_structure(node.nodelist or []):
+            out.extend(_tokens([n for n in node.nodelist if n is not None]))
+        else:
+            out.append(("node", node))
+    return out
+
+
+@dataclass
+class _Raw:
+    cells: list[list[Any]]
+    block: int
+
+
+def _raw_rows(nodes: list[Any]) -> list[_Raw]:
+    rows: list[_Raw] = []
+    cells: list[list[Any]] = [[]]
+    block = 0
+    since_rule = 0
+    for token, node in _tokens(nodes):
+        if token == "sep":
+            cells.append([])
+        elif token == "row":
+            rows.append(_Raw(cells, block))
+            since_rule += 1
+            cells = [[]]
+        elif token == "rule":
+            if since_rule and node.macroname in FULL_RULES:
+                block += 1
+                since_rule = 0
+        else:
+            cells[-1].append(node)
+    if any(_significant(c) for c in cells):
+        rows.append(_Raw(cells, block))
+    return rows
+
+
+def _significant(nodes: list[Any]) -> bool:
+    return any(not (parse.kind(n) == "chars" and not n.chars.strip()) for n in nodes)
+
+
+def _cell(nodes: list[Any], col: int, offset: int) -> Cell:
+    nodes = parse.visible(nodes)
+    span = rows = 1
+    content = nodes
+    for _ in range(3):  # \multicolumn{2}{c}{\multirow{2}{*}{...}}
+        if len(content) != 1 or parse.kind(content[0]) != "macro":
+            break
+        head = content[0]
+        arguments = parse.args(head)
+        if head.macroname == "multicolumn" and len(arguments) == 3:
+            span = _int(parse.text_of_arg(head, 0), 1)
+            content = [arguments[2]] if arguments[2] is not None else []
+        elif head.macroname == "multirow" and arguments and arguments[-1] is not None:
+            rows = abs(_int(parse.text_of_arg(head, 1), 1))
+            content = parse.visible([arguments[-1]])
+        else:
+            break
+    text = parse.to_text(content)
+    digit = parse.first_digit(content)
+    pos = digit if digit is not None else (nodes[0].pos if nodes else 0)
+    styles = frozenset(parse.styles(nodes))
+    return Cell(text, col, max(1, span), styles, offset + int(pos), rows, read_cell(text))
+
+
+def _split_pairs(doc: Document, cells: list[Cell]) -> list[Cell]:
+    """Cells printing two numbers "a / b" as two cells of the same column."""
+    out: list[Cell] = []
+    for cell in cells:
+        pair = read_pair(cell.text) if cell.number is None and "/" in cell.text else None
+        if pair is None:
+            out.append(cell)
+            continue
+        slash = doc.text.find("/", cell.pos)
+        second = re.compile(r"\d").search(doc.text, slash + 1) if slash >= 0 else None
+        at = second.start() if second is not None and second.start() - cell.pos < 400 else cell.pos
+        out.append(replace(cell, number=pair[0]))
+        out.append(replace(cell, number=pair[1], pos=at, part=1))
+    return out
+
+
+def _int(text: str, default: int) -> int:
+    match = re.search(r"-?\d+", text)
+    return int(match.group()) if match else default
+
+
+def _grid(doc: Document, raw: list[_Raw], offset: int) -> list[tuple[list[Cell], int]]:
+    grid = []
+    for row in raw:
+        cells, col = [], 0
+        for nodes in row.cells:
+            cell = _cell(nodes, col, offset)
+            cells.append(cell)
+            col += cell.span
+        if any(c.text for c in cells):
+            grid.append((_split_pairs(doc, cells), row.block))
+    return grid

@@ -1,0 +1,172 @@
+"""What the paper calls its own method: names from the title (its acronym, the words
+before a colon), from the sentences that propose it ("we present SRGAN", "our model (X)",
+"we call it X"), and from the macros that spell it (\\newcommand{\\method}{X})."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from starter.papers.latex.expand import Document
+
+# Acronyms that name a field or a tool, never a paper's own method.
+GENERIC = frozenset(
+    "gpu gpus tpu tpus cpu ai ml nlp cv rl sota api llm llms cnn cnns rnn rnns gan gans vae "
+    "vaes mlp mlps mcmc sgd imagenet cifar coco mnist wmt glue url ii iii iv".split()
+)
+# Words a method's name often ends with that its table rows leave out ("TC-flow" -> "TC").
+TRAILING = frozenset("flow flows model models network networks net method approach".split())
+OURS = re.compile(r"(?<![a-z])(?:ours|our|proposed|this work|this paper)(?![a-z])")
+_PROPOSE = re.compile(
+    r"\b(?:we|this paper|this work|our)\b[^.]{0,120}?\b(?:propose|present|introduce|develop|"
+    r"design|derive|call|term|name|dub|coin)\w*|\b(?:called|termed|named|dubbed|coined)\b",
+    re.I,
+)
+# "we present SRGAN, a ...": the name right after the verb.
+_PRESENT = re.compile(
+    r"\b(?:we|this paper|this work)\s+(?:\w+\s+){0,2}?(?:propose|present|introduce|develop|design)"
+    r"\w*\s+(?:(?:a|an|the)\s+(?:new|novel)\s+\w+\s*,?\s*)?([A-Z][\w-]*[A-Z0-9][\w-]*)",
+)
+# "our 16 blocks deep ResNet (SRResNet)", "we refer to this network as SRGAN".
+_OURS_NAMED = re.compile(r"\bour\b[^.()]{0,60}?\(([^()]{1,25})\)", re.I)
+_REFER = re.compile(r"\b(?:we|I)\s+(?:refer to|denote)\b[^.]{0,80}?\bas\s+([A-Z][\w-]*)")
+# A name in parentheses after these words is a baseline's ("standard logistic regression (LR)").
+_BASELINE_WORDS = re.compile(
+    r"\b(?:standard|baselines?|conventional|traditional|vanilla|classical|classic|existing|"
+    r"plain|regular|ordinary|previous|prior)\b[^,;()]{0,40}$",
+    re.I,
+)
+# Macros a paper defines for its own method's name (\method, \ours, \modelname, \system).
+_NAME_MACRO = re.compile(r"method|model|ours|name|system|algo|approach|framework|net$|tool", re.I)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words of a text, with math letters read as letters (𝒯C -> tc)."""
+    plain = unicodedata.normalize("NFKC", text).lower()
+    return re.findall(r"[a-z0-9]+", plain)
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def _name_like(word: str) -> bool:
+    word = unicodedata.normalize("NFKC", word).strip(".,;:()[]{}'\"")
+    if not word or len(word) > 30 or word.lower() in GENERIC:
+        return False
+    parts = [p for p in word.split("-") if p]
+    return any(
+        sum(ch.isupper() for ch in p) >= 2 or (any(ch.isdigit() for ch in p) and p[0].isupper())
+        for p in parts
+    )
+
+
+def _plain(doc: Document) -> str:
+    text = doc.text[doc.body_start : doc.body_end]
+    text = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|textbf|emph|textit)\b", "", text)
+    return re.sub(r"\\[A-Za-z@]+\*?|[{}$]", " ", text)
+
+
+def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[str]:
+    """The names the paper gives its own method, most used first."""
+    found: list[str] = []
+    title = unicodedata.normalize("NFKC", title or "")
+    head, colon, _ = title.partition(":")
+    if colon and len(head.split()) <= 3:
+        found.append(head.strip())
+    found += [w for w in re.split(r"[\s:,]+", title) if _name_like(w)]
+    words = [w for w in re.split(r"[\s:,]+", title) if w]
+    body = _plain(doc)
+    body_tokens = tokens(body)
+    for size in (2, 3, 4, 5):
+        for i in range(len(words) - size + 1):
+            run = words[i : i + size]
+            letters = [p[0] for w in run for p in w.split("-") if p]
+            if all(ch.isupper() for ch in letters):
+                # "Deep Interest Network" -> DIN; written with hyphens too (MH-GAN).
+                spelled = "-?".join(letters)
+                uses = re.findall(rf"(?<![\w-]){spelled}(?![\w])", body)
+                if len(uses) >= 2:
+                    found.append(Counter(uses).most_common(1)[0][0])
+    found += _macro_names(doc)
+    for sentence in re.split(r"(?<=[.!?])\s+", f"{abstract} {intro}"):
+        found += [m.group(1).strip() for m in _OURS_NAMED.finditer(sentence)]
+        found += [m.group(1) for m in _PRESENT.finditer(sentence)]
+        found += [m.group(1) for m in _REFER.finditer(sentence)]
+        if not _PROPOSE.search(sentence):
+            continue
+        for paren in re.finditer(r"\(([^()]{1,25})\)", sentence):
+            inner = paren.group(1).strip()
+            if _BASELINE_WORDS.search(sentence[max(0, paren.start() - 60) : paren.start()]):
+                continue
+            short = bool(inner) and len(inner.split()) <= 3 and inner.lower() not in GENERIC
+            if short and any(ch.isupper() for ch in inner) and not re.search(r"\d{4}|et al", inner):
+                found.append(inner)
+        for match in re.finditer(r"\b(?:the|a|an)\s+([A-Z][\w-]+)", sentence):
+            found.append(match.group(1))
+        for match in re.finditer(
+            r"\b(?:called|termed|named|dubbed|coined|term|call|name|dub)\s+([A-Z][\w-]*)", sentence
+        ):
+            found.append(match.group(1))
+    names: list[str] = []
+    for name in found:
+        if not _name_like(name) and name.strip() != head.strip() and not _proper(body, name):
+            continue
+        words_of = tokens(name)
+        while len(words_of) > 1 and words_of[-1] in TRAILING:
+            words_of = words_of[:-1]
+        if not words_of or " ".join(words_of) in GENERIC or _metric_word(name):
+            continue
+        key = " ".join(words_of)
+        if key in names:
+            continue
+        if name.strip() == head.strip() or _count(body_tokens, words_of) >= 2:
+            names.append(key)
+    return sorted(names, key=lambda k: -_count(body_tokens, k.split()))
+
+
+def _macro_names(doc: Document) -> list[str]:
+    """Bodies of argument-less macros named like a method's name (\\newcommand{\\method}{X})."""
+    out = []
+    for name, macro in doc.macros.items():
+        if macro.nargs or not _NAME_MACRO.search(name):
+            continue
+        body = re.sub(r"\\(?:textsc|textbf|textrm|textsf|mathrm|mathsf|emph|xspace)\b|[{}$\\~]", "",
+                      macro.body).strip()  # fmt: skip
+        if 1 < len(body) <= 30 and len(body.split()) <= 3 and not re.search(r"[#@&]", body):
+            out.append(body)
+    return out
+
+
+def _metric_word(name: str) -> bool:
+    """A metric's name (FID, BLEU) is never a method's."""
+    from starter.papers.latex.sentences import _METRIC
+
+    return any(pattern.fullmatch(name.strip()) for pattern, _, _ in _METRIC)
+
+
+def _proper(body: str, name: str) -> bool:
+    """A plain word is a name only if the paper capitalizes it nearly every time."""
+    word = name.strip()
+    if len(word) < 3 or not word[:1].isupper():
+        return False
+    hits = re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w])", body, re.I)
+    capital = sum(1 for h in hits if h[:1].isupper())
+    return len(hits) >= 3 and capital >= 0.8 * len(hits)
+
+
+def _count(haystack: list[str], needle: list[str]) -> int:
+    n = len(needle)
+    first = needle[0] if needle else ""
+    return sum(1 for i, w in enumerate(haystack) if w == first and haystack[i : i + n] == needle)
+
+
+def names_in(text: str, names: list[str]) -> bool:
+    words = tokens(text)
+    return any(_contains(words, name.split()) for name in names)
+
+
+def is_ours(text: str) -> bool:
+    return bool(OURS.search(unicodedata.normalize("NFKC", text).lower()))
