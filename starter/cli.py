@@ -78,8 +78,12 @@ COMMANDS = {
     "claim": "claim",
     "log": "track",
     "run": "track",
+    "sweep": "sweep",
     "status": "status",
+    "push": "sync",
+    "pull": "sync",
     "report": "share",
+    "export": "sync",
 }
 WALKTHROUGH = tuple(COMMANDS)
 

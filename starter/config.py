@@ -19,7 +19,15 @@ SETTINGS: dict[str, tuple[str, Any]] = {
     "template": ("STARTER_TEMPLATE", "default"),
     "mailto": ("STARTER_MAILTO", None),
     "offline": ("STARTER_OFFLINE", False),
+    # The team's MLflow tracking server (`starter push|pull mlflow`, `starter run --to mlflow`).
+    "mlflow_uri": ("STARTER_MLFLOW_URI", None),
+    "mlflow_experiment": ("STARTER_MLFLOW_EXPERIMENT", None),
+    # Where `starter run` records a run: "log" (results/runs.jsonl) or "mlflow".
+    "run_to": ("STARTER_RUN_TO", "log"),
 }
+# Tables the config file may hold besides the settings, read by the feature they configure
+# (`starter sweep`: [sweep.slurm], [sweep.ray]).
+TABLES = ("sweep",)
 
 
 def config_dir() -> Path:
@@ -52,6 +60,9 @@ class Settings:
     template: str = "default"
     mailto: str | None = None
     offline: bool = False
+    mlflow_uri: str | None = None
+    mlflow_experiment: str | None = None
+    run_to: str = "log"
 
 
 @cache
@@ -63,10 +74,18 @@ def _file_values() -> dict[str, Any]:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"cannot read the config file {path}: {exc}; fix or remove it") from None
-    unknown = sorted(set(data) - set(SETTINGS))
+    unknown = sorted(set(data) - set(SETTINGS) - set(TABLES))
     if unknown:
         raise InputError(f"{path}: unknown setting {unknown[0]!r}; known: {', '.join(SETTINGS)}")
     return data
+
+
+def file_table(name: str) -> dict[str, Any]:
+    """A table of the config file, e.g. [sweep.slurm] under "sweep" ({} when absent)."""
+    table = _file_values().get(name, {})
+    if not isinstance(table, dict):
+        raise InputError(f"{config_file()}: {name} must be a table, e.g. [{name}.slurm]")
+    return table
 
 
 def _from_env(name: str, default: Any) -> Any:

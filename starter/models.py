@@ -67,6 +67,9 @@ class Claim:
     # The text as printed when it says more than the number: "6.43 (6.61±0.16)", "~2.85".
     printed: str | None = None
     approximate: bool = False  # "~2.85", "about 3%": a wider rounding term (VERDICTS.md)
+    # A deterministic fact (a count of units or parameters, a data-set size): reproduced when
+    # every run gives it exactly as printed, with no statistics (VERDICTS.md, "Exact facts").
+    exact: bool = False
     unit: str | None = None
     direction: Direction | None = None
     dataset: str | None = None

@@ -100,5 +100,6 @@ def starter_proc():
     return run
 
 
-# The loopback server standing in for the metadata services (fixture `services`).
-pytest_plugins = ["httpserver"]
+# The loopback server standing in for the metadata services (fixture `services`), and a
+# real MLflow tracking server (fixtures `mlflow_server`, `mlflow_postgres_server`).
+pytest_plugins = ["httpserver", "mlflowserver"]

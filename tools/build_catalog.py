@@ -4,7 +4,8 @@ usage: python tools/build_catalog.py PATH/TO/papers.json [papers/] [--additions 
 
 Every paper and every claim of the facts file becomes a card, under the id the facts give,
 with its value as printed, its evidence and its confidence. Nothing is added but the
-`central` marks below, an editorial choice of the headline claims that a user can change,
+`central` and `exact` marks below, editorial choices (the headline claims; the deterministic
+facts judged by equality) that a user can change,
 and the claims of an additions file (tests/data/catalog-additions.json): numbers this
 project verified itself from public sources, each with its evidence, appended after the
 paper's verified claims.
@@ -35,6 +36,14 @@ CENTRAL = {
 }
 
 
+# Deterministic facts judged by equality with the printed value (VERDICTS.md, "Exact
+# facts"): counts a faithful reimplementation computes from its own network, and the sizes
+# of the data it trains and tests on. An editorial mark like `central`; no number changes.
+EXACT = {
+    "lecun1989": {"train-size", "test-size", "units", "connections", "independent-parameters"},
+}
+
+
 def claim_from_fact(fact: dict) -> Claim:
     value = fact["value"]
     if isinstance(value, list):
@@ -62,15 +71,18 @@ def claim_from_fact(fact: dict) -> Claim:
 
 def paper_from_fact(fact: dict) -> Paper:
     central = CENTRAL.get(fact["key"], set())
+    exact = EXACT.get(fact["key"], set())
     claims = []
     for c in fact["claims"]:
         claim = claim_from_fact(c)
-        if claim.id in central:
-            claim = Claim(**{**claim.__dict__, "central": True})
+        if claim.id in central or claim.id in exact:
+            marks = {"central": claim.id in central, "exact": claim.id in exact}
+            claim = Claim(**{**claim.__dict__, **marks})
         claims.append(claim)
-    missing = central - {c.id for c in claims}
-    if missing:
-        raise SystemExit(f"{fact['key']}: CENTRAL names unknown claims {sorted(missing)}")
+    for name, marked in (("CENTRAL", central), ("EXACT", exact)):
+        missing = marked - {c.id for c in claims}
+        if missing:
+            raise SystemExit(f"{fact['key']}: {name} names unknown claims {sorted(missing)}")
     venue = {k: (str(v) if v is not None else None) for k, v in fact["venue"].items()}
     return Paper(
         key=fact["key"],

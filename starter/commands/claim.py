@@ -1,5 +1,5 @@
-"""Track: `starter claim add|list|tolerance|remove` (extract and review: drafts.py), the
-claims of the paper card."""
+"""Track: `starter claim add|list|tolerance|remove|import` (extract and review: drafts.py),
+the claims of the paper card."""
 
 from __future__ import annotations
 
@@ -194,6 +194,33 @@ def claim_remove(
     repo = open_repo(directory)
     removed = edit.remove_claim(repo.card_path, claim_id)
     typer.echo(f"removed claim {removed.id} (its logged values stay in results/runs.jsonl)")
+
+
+@claim_app.command("import")
+def claim_import(
+    card: Path = typer.Argument(
+        ...,
+        help="A model card: its README.md, or the folder holding it (and .eval_results/).",
+        metavar="CARD",
+    ),
+    directory: Path | None = DIRECTORY,
+) -> None:
+    """Add the results of a Hugging Face model card (model-index or .eval_results/) to
+    paper.toml as draft claims, for you to check against the paper."""
+    from starter.papers.modelcard import import_claims
+
+    repo = open_repo(directory)
+    added, kept, read = import_claims(card, repo.card_path)
+    for problem in read.skipped:
+        warn(f"not imported: {problem}")
+    if kept:
+        warn(f"already in paper.toml, left as they are: {', '.join(kept)}")
+    for c in added:
+        typer.echo(f"added draft claim {c.id}: {c.metric} {c.display_value}{unit_suffix(c)}")
+    typer.echo(
+        f"{len(added)} draft claim{'s' * (len(added) != 1)} from the model card of {read.name}; "
+        "check each against the paper (value, source, direction) before you rely on it"
+    )
 
 
 def register(app: typer.Typer) -> None:

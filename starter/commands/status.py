@@ -42,7 +42,7 @@ def status(
         check = True  # --require says what the check requires: it implies --check
     repo = open_repo(directory)
     report = core.compute(repo.root, keep_runs=False)
-    for problem in report.problems:
+    for problem in [*report.problems, *report.warnings]:
         warn(problem)
     claims = report.claims
     if claim_id is not None:

@@ -91,7 +91,11 @@ def details(c: Any) -> list[str]:
     if c.verdict == "not-comparable" and c.deviation:
         lines.append(f"every run declares a deviation; the numbers above: {c.deviation}")
     if c.verdict == "inconclusive" and c.runs_to_settle:
-        lines.append(f"about {c.runs_to_settle} runs would likely settle it")
+        line = f"about {c.runs_to_settle} runs would likely settle it"
+        if c.settle_command:
+            more = max(c.runs_to_settle - c.n, 1)
+            line += f" ({more} more): {c.settle_command}"
+        lines.append(line)
     if c.suggested_tolerance:
         s = c.suggested_tolerance
         if s.get("value") is not None:

@@ -204,6 +204,27 @@ def run(
     note: str | None = NOTE,
     kind: str = KIND,
     deviation: list[str] | None = DEVIATION,
+    to: str | None = typer.Option(
+        None,
+        "--to",
+        help="Where the run is recorded: log (results/runs.jsonl) or mlflow (the MLflow "
+        "server, for a cluster node; `starter pull mlflow` brings it in) "
+        "[env: STARTER_RUN_TO; default: log].",
+        show_default=False,
+    ),
+    tracking_uri: str | None = typer.Option(
+        None,
+        "--tracking-uri",
+        help="With --to mlflow: the server [env: STARTER_MLFLOW_URI].",
+        show_default=False,
+    ),
+    experiment: str | None = typer.Option(
+        None,
+        "--experiment",
+        help="With --to mlflow: the experiment [env: STARTER_MLFLOW_EXPERIMENT; default: "
+        "the paper's key].",
+        show_default=False,
+    ),
     group: str | None = GROUP,
     no_detect: bool = typer.Option(
         False,
@@ -237,6 +258,9 @@ def run(
         note=note,
         deviation=deviation,
         echo=echo,
+        to=to,
+        tracking_uri=tracking_uri,
+        experiment=experiment,
         detect=not no_detect,
         group=group,
     )

@@ -42,6 +42,7 @@ CLAIM_FIELDS = (
     "value_text",
     "printed",
     "approximate",
+    "exact",
     "unit",
     "direction",
     "dataset",
@@ -62,7 +63,7 @@ CLAIM_FIELDS = (
 AGGREGATION_KINDS = ("single", "best", "mean")
 DERIVATIONS = ("mean",)
 DIRECTIONS = ("higher", "lower", "none")
-# "draft": proposed by `starter claim extract`, not yet reviewed (never judged).
+# "draft": proposed by starter (`claim extract`, `claim import`), not yet reviewed (never judged).
 CONFIDENCES = ("high", "medium", "low", "draft")
 
 # ----------------------------------------------------------------------------- reading
@@ -174,7 +175,8 @@ def _describe(value: Any) -> str:
 
 
 def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
-    top = _Fields(data, source, "", ("schema", "paper", "claims"))
+    # [sweep.slurm] / [sweep.ray]: the engine settings of `starter sweep`, read by it alone.
+    top = _Fields(data, source, "", ("schema", "paper", "claims", "sweep"))
     schema = top.integer("schema", minimum=1)
     if schema is None:
         top.fail("schema", f"missing; add `schema = {CARD_SCHEMA}` at the top of the card")
@@ -253,6 +255,11 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
     approximate = c.flag("approximate")
     if (approximate or derived) and value is None:
         c.fail("approximate" if approximate else "derived", "needs a value; this claim has none")
+    exact = c.flag("exact")
+    if exact and (value is None or isinstance(value, tuple) or approximate):
+        c.fail("exact", "needs one value printed exactly (not a range, not approximate)")
+    if exact and direction not in (None, "none"):
+        c.fail("exact", 'is for facts with no better or worse: set direction = "none"')
     aggregation = None
     if "aggregation" in raw:
         raw_agg = raw["aggregation"]
@@ -277,6 +284,7 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         value_text=c.text("value_text"),
         printed=c.text("printed"),
         approximate=approximate,
+        exact=exact,
         unit=c.text("unit"),
         direction=None if direction in (None, "none") else direction,  # type: ignore[arg-type]
         dataset=c.text("dataset"),

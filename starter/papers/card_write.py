@@ -78,7 +78,7 @@ def render_claim(claim: Claim) -> str:
     lines = ["[[claims]]\n"]
     for name in CLAIM_FIELDS:
         value = getattr(claim, name)
-        if name in ("central", "approximate"):
+        if name in ("central", "approximate", "exact"):
             if value:
                 lines.append(f"{name} = true\n")
             continue
@@ -156,6 +156,7 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
                 "setting": c.setting,
                 "printed": c.printed,
                 "approximate": c.approximate,
+                "exact": c.exact,
                 "source": c.source,
                 "target": c.target_kind if c.value is not None else None,
                 "linked": c.linked,

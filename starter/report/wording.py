@@ -151,6 +151,11 @@ def sentence(claim: ClaimStatus) -> str:
     if verdict == "indicative":
         gap = f", a gap of {shown['gap_ci']}" if claim.gap is not None else ""
         return f"{claim.id}, {what}: indicative, {claim.detail or 'one run'}; {measured}{gap}."
+    if claim.exact and verdict in ("reproduced", "not-reproduced"):
+        said = next((n for n in claim.notes if n.startswith("exact: ")), "")[len("exact: ") :]
+        done = "reproduced exactly" if verdict == "reproduced" else "not reproduced"
+        runs = f"{claim.n:,} run{'s' if claim.n != 1 else ''}"
+        return f"{claim.id}, {what}: {done}, an exact fact; {runs}: {said}."
     band = f"the tolerance {shown['tolerance']}"
     interval = f"the 95% interval of the gap, {shown['gap_ci']}"
     if verdict == "reproduced":

@@ -192,8 +192,11 @@ def record_runs(
     warnings: list[str] | None = None,
     source: dict[str, Any] | None = None,
     elsewhere: Elsewhere | None = None,
+    append: bool = True,
 ) -> Recorded:
-    """Check, capture provenance once, and append all runs in one locked write."""
+    """Check, capture provenance once, and append all runs in one locked write (with
+    append=False, only return the records: a sweep appends them where it was submitted,
+    `starter run --to mlflow` sends them to the server)."""
     from starter.track import provenance, results
 
     check_kind(kind)
@@ -246,7 +249,8 @@ def record_runs(
         )
         for metrics, seed in zip(runs, seeds, strict=True)
     ]
-    results.append(repo.root, records)
+    if append:
+        results.append(repo.root, records)
     return Recorded(records=records, warnings=warnings)
 
 

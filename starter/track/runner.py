@@ -89,13 +89,22 @@ def run_command(
     note: str | None = None,
     deviation: list[str] | str | None = None,
     echo: Callable[[str], None] | None = None,
+    to: str | None = None,
+    tracking_uri: str | None = None,
+    experiment: str | None = None,
     detect: bool = True,
     group: str | None = None,
+    append: bool = True,
 ) -> RunOutcome:
-    """Run `argv` with live output, collect its metrics, and record one run.
+    """Run `argv` with live output, collect its metrics, and record one run (append=False:
+    see run_for_record).
 
     Without a pattern the command inherits the terminal (progress bars keep working);
     with --pattern/--preset its output is read line by line, echoed and matched.
+    With `to` "mlflow" (or STARTER_RUN_TO / run_to in the config) the run goes straight to
+    the MLflow server instead of the results log (for a node whose folder is shared: file
+    locks over NFS are unreliable); `starter pull mlflow` brings it into the log. When the
+    server cannot be reached, the run is appended to the log after all, and said so.
     """
     import shutil
     import tempfile
@@ -113,6 +122,7 @@ def run_command(
     if shutil.which(argv[0]) is None and not Path(argv[0]).is_file():
         raise CommandNotFound(f"command not found: {argv[0]}; nothing was run or recorded")
     regexes = importers.regexes_for(preset, pattern) if (pattern or preset) else None
+    server = _destination(repo, to, tracking_uri, experiment)  # checked before training
     scratch = Path(tempfile.mkdtemp(prefix="starter-run-"))
     metrics_file = scratch / "metrics.json"
     env = {**os.environ, "STARTER_METRICS_FILE": str(metrics_file)}
@@ -222,8 +232,45 @@ def run_command(
         duration=duration,
         warnings=warnings,
         source=source,
+        append=append and server is None,
     )
+    if server is not None:
+        _send(repo, server, recorded)
     return RunOutcome(exit_code=code, recorded=recorded, metrics=metrics)
+
+
+def _destination(repo: Repo, to: str | None, uri: str | None, experiment: str | None) -> Any:
+    """The MLflow target a run goes to, or None for the results log."""
+    from starter.config import settings
+
+    where = settings(run_to=to).run_to
+    if where not in ("log", "mlflow"):
+        raise InputError(f"--to {where!r}: use log (results/runs.jsonl) or mlflow")
+    if where == "log":
+        return None
+    from starter.track.mlflow_sync import target
+
+    return target(uri, experiment, repo.paper.key)
+
+
+def _send(repo: Repo, server: Any, recorded: Recorded) -> None:
+    from starter.errors import NetworkError
+    from starter.track import mlflow_sync, results
+
+    try:
+        pushed = mlflow_sync.push_records(server, recorded.records, repo.paper.key)
+    except (NetworkError, InputError) as exc:
+        results.append(repo.root, recorded.records)
+        recorded.warnings.append(
+            f"not sent to MLflow ({exc.message}); recorded in results/runs.jsonl instead: "
+            "`starter push mlflow` sends it later"
+        )
+        return
+    recorded.warnings.extend(pushed.warnings)
+    recorded.warnings.append(
+        f"sent to MLflow ({server.uri}, experiment {server.experiment!r}), not to the "
+        "results log: `starter pull mlflow` brings it into results/runs.jsonl"
+    )
 
 
 class Detected(NamedTuple):
@@ -263,3 +310,11 @@ def detected(repo: Repo, since: float, maps: list[str] | None, failed: bool) -> 
         failed=run.failed,
         seed=run.seed,
     )
+
+
+def run_for_record(repo: Repo, argv: list[str], **options: Any) -> RunOutcome:
+    """Run exactly as `starter run` does (same metrics, provenance and STARTER_SEED) but
+    hand the record back instead of appending it: a sweep's runs come back from other
+    machines through their engine and are appended on the machine that submitted them,
+    never through a lock on a shared file system."""
+    return run_command(repo, argv, append=False, **options)

@@ -23,6 +23,8 @@ VERDICT_ORDER = (
     "pending",
     "not-judged",
 )
+# The version of `status --json`'s format (docs/schema/status.schema.json describes it).
+STATUS_SCHEMA = 1
 # Verdicts that rest on a 95% interval: each could land "outside" by chance alone.
 INTERVAL_VERDICTS = ("reproduced", "exceeds", "not-reproduced", "inconclusive")
 
@@ -49,6 +51,9 @@ class StatusReport:
     repeated_runs: int = 0  # lines repeating a run (same id or source run), counted once
     details: dict[str, int] = field(default_factory=dict)  # indicative: consistent, ...
     groups: list[str] = field(default_factory=list)  # the groups runs were logged in
+    # About the repository rather than the runs: e.g. a .gitattributes without the rule that
+    # merges the results log line by line (track/merging.py).
+    warnings: list[str] = field(default_factory=list)
 
 
 def compute(
@@ -83,7 +88,8 @@ def compute(
         for group in groups_of(claim, tallies):
             status = judge_row(claim, group, paper, tallies)
             tally = tallies[claim.id].get(group)
-            statuses.append(_with_log(status, claim, tally, events, keep_values))
+            status = _with_log(status, claim, tally, events, keep_values)
+            statuses.append(_with_settle_command(root, status))
     counts: dict[str, int] = {}
     for verdict in VERDICT_ORDER:
         number = sum(1 for s in statuses if s.verdict == verdict)
@@ -95,6 +101,9 @@ def compute(
         if number:
             details[detail] = number
     judged = sum(1 for s in statuses if s.verdict in INTERVAL_VERDICTS and s.ci95 is not None)
+    from starter.track.merging import union_rule_missing
+
+    missing_rule = union_rule_missing(root)
     return StatusReport(
         root=root,
         paper=paper,
@@ -110,7 +119,18 @@ def compute(
         repeated_runs=read.repeated_runs,
         details=details,
         groups=sorted({s.group for s in statuses if s.group is not None}),
+        warnings=[missing_rule] if missing_rule else [],
     )
+
+
+def _with_settle_command(root: Path, status: ClaimStatus) -> ClaimStatus:
+    """An inconclusive claim gets the `starter sweep` that would make its missing runs."""
+    if status.verdict != "inconclusive" or not status.runs_to_settle:
+        return status
+    from starter.track.sweep.suggest import settle_command
+
+    more = max(status.runs_to_settle - status.n, 1)
+    return replace(status, settle_command=settle_command(root, status.id, more, status.group))
 
 
 def _with_log(
@@ -200,6 +220,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
         "notes": list(status.notes),
         "suggested_tolerance": status.suggested_tolerance,
         "runs_to_settle": status.runs_to_settle,
+        "settle_command": status.settle_command,
         "central": status.central,
         "gap": status.gap,
         "extension_runs": len(status.extension_values),
@@ -209,6 +230,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
         "target": status.target,
         "deviation": status.deviation,
         "repeated_trials": status.repeated_trials,
+        "exact": status.exact,
         "parts": list(status.parts),
         "apart": [to_plain(a) for a in status.apart],
     }
@@ -216,6 +238,7 @@ def status_to_json(status: ClaimStatus) -> dict[str, Any]:
 
 def report_to_json(report: StatusReport) -> dict[str, Any]:
     return {
+        "schema": STATUS_SCHEMA,
         "paper": report.paper.key,
         "claims": [status_to_json(s) for s in report.claims],
         "counts": report.counts,
@@ -225,6 +248,7 @@ def report_to_json(report: StatusReport) -> dict[str, Any]:
         "problems": report.problems,
         "failed_runs": report.failed_runs,
         "repeated_runs": report.repeated_runs,
+        "warnings": report.warnings,
     }
 
 

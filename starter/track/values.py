@@ -82,13 +82,15 @@ class ClaimStatus:
     detail: Literal["consistent", "better", "worse"] | None = None
     notes: tuple[str, ...] = ()
     suggested_tolerance: dict[str, Any] | None = None  # {value, origin}
-    runs_to_settle: int | None = None
+    runs_to_settle: int | None = None  # in all, the runs made so far included
     group: str | None = None  # an independent reproduction, judged on its own runs only
     target: str = "paper"  # where the claim's value comes from: paper, other paper, checkpoint
     deviation: str | None = None  # not comparable: the deviation whose runs the row shows
     apart: tuple[Apart, ...] = ()  # runs shown apart, with their numbers
     repeated_trials: int = 0  # runs repeating an earlier trial's value, seed, commit, params
     parts: tuple[str, ...] = ()  # a derived claim: the claims it is recomputed from
+    exact: bool = False  # a deterministic fact, judged by equality as printed
+    settle_command: str | None = None  # the `starter sweep` that would make the runs missing
     # Beyond `status --json`'s documented fields, for the report:
     central: bool = False
     source: str | None = None

@@ -302,6 +302,8 @@ def judge(
         return _status(base, counted, "pending", notes)
     shown_apart = tuple(apart(claim, "deviation", label, s) for label, s in samples)
     base["apart"] = shown_apart
+    if claim.is_fact and claim.exact:
+        return _exact(claim, base, counted, samples, notes)
     if claim.is_fact:
         largest = max(samples, key=lambda p: p[1].n)[1] if counted.n == 0 else counted
         return _status(base, largest, "not-judged", notes)
@@ -344,6 +346,52 @@ def judge(
         if extra["runs_to_settle"] is None:
             notes.append("more runs cannot settle it")
     return _status(base, counted, verdict, notes, **extra)
+
+
+def _exact(
+    claim: Claim,
+    base: dict[str, Any],
+    counted: Any,
+    samples: list[tuple[str, Summary]],
+    notes: list[str],
+) -> ClaimStatus:
+    """An exact fact (a count, a size): reproduced when every counted run gives the value
+    as printed, not reproduced when one does not; runs that declare a deviation are shown,
+    not comparable. No interval: the quantity is deterministic, so one differing run is a
+    difference, not noise (VERDICTS.md, "Exact facts")."""
+    base["exact"] = True
+    if counted.n == 0:
+        label, largest = max(samples, key=lambda p: (p[1].n, p[0]))
+        base["deviation"] = label
+        return _status(base, largest, "not-comparable", notes)
+    value = float(claim.value)  # type: ignore[arg-type]
+    gap = counted.mean - value + 0.0
+    if _as_printed(claim, counted.low) and _as_printed(claim, counted.high):
+        notes.append(f"exact: every run gives {claim.display_value}")
+        return _status(base, counted, "reproduced", notes, gap=gap)
+    shown = (
+        f"{counted.low:g}"
+        if counted.low == counted.high
+        else f"{counted.low:g} to {counted.high:g}"
+    )
+    notes.append(f"exact: runs give {shown}, not {claim.display_value}")
+    return _status(base, counted, "not-reproduced", notes, gap=gap)
+
+
+def _as_printed(claim: Claim, x: float) -> bool:
+    """`x` equals the claim's value at the precision the paper printed it ("64,660": units)."""
+    text = (claim.value_text or repr(claim.value)).replace(",", "").replace("−", "-").strip()
+    try:
+        printed = Decimal(text)
+    except ArithmeticError:
+        printed = Decimal(repr(float(claim.value)))  # type: ignore[arg-type]
+    exponent = printed.as_tuple().exponent
+    if not isinstance(exponent, int) or not math.isfinite(x):
+        return False
+    try:
+        return decimal(x).quantize(Decimal(1).scaleb(exponent)) == printed
+    except ArithmeticError:  # more digits than decimal's context holds: not this value
+        return False
 
 
 def _status(

@@ -23,7 +23,10 @@ def test_starting_the_cli_loads_no_heavy_library(tmp_path: Path, args: tuple[str
     assert heavy_in(modules) == []
 
 
-@pytest.mark.parametrize("command", ["status", "log", "run", "claim", "new", "show", "report"])
+@pytest.mark.parametrize(
+    "command",
+    ["status", "log", "run", "sweep", "claim", "new", "show", "report", "push", "pull", "export"],
+)
 def test_command_help_loads_no_heavy_library(tmp_path: Path, command: str) -> None:
     modules, proc = loaded_modules(tmp_path, command, "--help")
     if "No such command" in proc.stderr:

@@ -1,0 +1,1 @@
+"""Exports of the results to the places people look for them (hf.py: Hugging Face)."""
