@@ -1,6 +1,6 @@
 """The benchmark: starter beside cookiecutter, copier, a bare Typer app and MLflow, in one run."""
 
-# usage: python bench/run.py [--quick] [--only startup,scaffold,log,metadata,scale]
+# usage: python bench/run.py [--quick] [--only startup,scaffold,log,metadata,network,scale]
 #                            [--runs N] [--warmup W] [--sizes 1000,100000] [--work DIR] [--keep]
 #
 # Run it with the interpreter of an environment that has `pip install -e '.[bench]'`
@@ -29,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import network  # noqa: E402
 import sandbox  # noqa: E402
 import scale  # noqa: E402
 import update  # noqa: E402
@@ -40,7 +41,7 @@ ADAPTERS = ANCHORS / "adapters"
 PAPER = "lecun1989"  # a catalog paper: `starter new` needs no network for it
 CLAIM = "test-error"
 ARXIV_ID = "hep-ex/0406020v1"  # served from fixtures/ by the loopback server
-SCENARIOS = ("startup", "scaffold", "update", "log", "metadata", "scale")
+SCENARIOS = ("startup", "scaffold", "update", "log", "metadata", "network", "scale")
 
 
 @dataclass(frozen=True)
@@ -471,6 +472,20 @@ def metadata(bench: Bench) -> None:
     bench.target("cached `starter show` vs bare Typer app running a command", 1.3, ratio, also=cpu)
 
 
+def network_scenario(bench: Bench) -> None:
+    """An uncached `show` against services answering after set delays (issue 10)."""
+    timings, facts = network.measure_network(
+        bench.starter, bench.work / "network", bench.env, bench.runs, bench.warmup
+    )
+    print(markdown(timings, ["show, services instant"]), flush=True)
+    print(network.summary(facts), flush=True)
+    bench.target(
+        "uncached `show`: what slow services add, in units of the slowest one",
+        1.2,
+        facts["ratio"],
+    )
+
+
 def scale_scenario(bench: Bench, sizes: list[int]) -> None:
     try:
         points, notes = scale.measure(
@@ -575,6 +590,7 @@ def main() -> int:
             "update": lambda: update_scenario(bench),
             "log": lambda: logging(bench),
             "metadata": lambda: metadata(bench),
+            "network": lambda: network_scenario(bench),
             "scale": lambda: scale_scenario(bench, sizes),
         }
         for name in chosen:

@@ -4,18 +4,50 @@ the result. Errors a user can fix become one line on stderr and a documented exi
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from starter import __version__
-from starter.errors import ENVIRONMENT, INTERRUPTED, StarterError
+from starter.errors import ENVIRONMENT, INTERRUPTED, USAGE, StarterError
 
 
 class StarterGroup(TyperGroup):
     """Turns StarterError into `starter: error: ...` and its exit code (Typer vendors click,
-    so raising click.ClickException from our code would not be caught)."""
+    so raising click.ClickException from our code would not be caught), and the parser's
+    usage errors (raised before any command runs) into one such line with exit 2."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        extra["windows_expand_args"] = windows_expand_args
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        from typer import Abort
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:
+            exc.show()  # `starter` alone: the help, as before
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            sys.stderr.write(f"starter: error: {usage_message(exc)}\n")
+            sys.exit(exc.exit_code if exc.exit_code else USAGE)
+        except Abort:
+            sys.stderr.write("starter: error: interrupted\n")
+            sys.exit(INTERRUPTED)
+        # Without standalone mode, an Exit's code comes back as the value; a command's own
+        # return value is None (0).
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -45,11 +77,33 @@ def os_error_message(exc: OSError) -> str:
     return f"cannot write or read {where}: {reason}; {hint}" if where else f"{reason}; {hint}"
 
 
+# No error line is longer than this: a 100,000-character argument is not echoed whole.
+MAX_ERROR_LINE = 600
+
+
 def fail(message: str, code: int) -> None:
-    """Print one line on stderr and exit with `code`."""
-    sys.stderr.write(f"starter: error: {message}\n")
+    """Print the message on stderr, one `starter: error:` line per line of it (one line,
+    but for the config file's one line per wrong key), and exit with `code`."""
+    for line in message.splitlines() or [""]:
+        if len(line) > MAX_ERROR_LINE:
+            line = f"{line[: MAX_ERROR_LINE - 30]}... ({len(line):,} characters)"
+        sys.stderr.write(f"starter: error: {line}\n")
     sys.stderr.flush()
     raise typer.Exit(code)
+
+
+def usage_message(exc: Any) -> str:
+    """Click's usage error as one line: "no such option: --bogus; see `starter log --help`"."""
+    text = " ".join(str(exc.format_message()).split())
+    text = text.replace(". Did you mean", "; did you mean")
+    if text[:1].isupper() and not text[1:2].isupper():
+        text = text[0].lower() + text[1:]
+    text = text.rstrip(".")
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "starter"
+    if len(text) > MAX_ERROR_LINE:
+        text = f"{text[: MAX_ERROR_LINE - 30]}... ({len(text):,} characters)"
+    return f"{text} see `{where} --help`" if text.endswith("?") else f"{text}; see `{where} --help`"
 
 
 SETTINGS: dict[str, Any] = dict(

@@ -69,15 +69,34 @@ class Settings:
 def _file_values() -> dict[str, Any]:
     path = config_file()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"cannot read the config file {path}: {exc}; fix or remove it") from None
-    unknown = sorted(set(data) - set(SETTINGS) - set(TABLES))
-    if unknown:
-        raise InputError(f"{path}: unknown setting {unknown[0]!r}; known: {', '.join(SETTINGS)}")
+    # One line per wrong key, so that one run of starter shows every fix to make.
+    problems = []
+    for name, value in data.items():
+        if name in TABLES:
+            if not isinstance(value, dict):
+                problems.append(f"{path}: {name}: expected a table, e.g. [{name}.slurm]")
+        elif name not in SETTINGS:
+            problems.append(f"{path}: unknown setting {name[:40]!r}; known: {', '.join(SETTINGS)}")
+        elif isinstance(SETTINGS[name][1], bool) and not isinstance(value, bool):
+            problems.append(f"{path}: {name}: expected true or false, got {_describe(value)}")
+        elif not isinstance(SETTINGS[name][1], bool) and not isinstance(value, str):
+            problems.append(f"{path}: {name}: expected text, got {_describe(value)}")
+    if problems:
+        raise InputError("\n".join(problems))
     return data
+
+
+def _describe(value: Any) -> str:
+    kind = {bool: "a boolean", int: "the number", float: "the number", str: "the text"}
+    if type(value) in kind:
+        shown = repr(value) if isinstance(value, str) else str(value).lower()
+        return f"{kind[type(value)]} {shown[:40]}" if type(value) is not bool else shown
+    return "a table" if isinstance(value, dict) else "a list"
 
 
 def file_table(name: str) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-# Exit codes, documented in the README ("Exit codes"). Usage errors (2) come from Typer.
+# Exit codes, documented in the README ("Exit codes"). Usage errors (2) come from Typer's
+# parser (cli.StarterGroup words them) or from UsageError.
 OK = 0
 BAD_INPUT = 1
 USAGE = 2
@@ -31,6 +32,12 @@ class InputError(StarterError):
     """An argument, a file or a paper card is not what starter expects."""
 
     exit_code = BAD_INPUT
+
+
+class UsageError(StarterError):
+    """The command line itself is wrong: a missing argument, an unknown option."""
+
+    exit_code = USAGE
 
 
 class NotFoundError(StarterError):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+from starter.safetext import safe_link
 
 Direction = Literal["higher", "lower"]
 AggregationKind = Literal["single", "best", "mean"]
@@ -15,6 +18,29 @@ TARGETS: tuple[str, ...] = ("paper", "other paper", "checkpoint")
 ClaimValue = float | int | tuple[float, float] | None
 
 CARD_SCHEMA = 1
+
+# The largest size of a number starter takes (a result, a claim's value, a tolerance, a
+# spread, a count): far beyond any metric, and small enough that the verdict's squares and
+# sums stay finite. Non-finite numbers (inf, NaN) are never taken.
+MAX_MAGNITUDE = 1e100
+
+
+def number_problem(value: object) -> str | None:
+    """Why `value` is not a number starter takes, or None: "not a number", "not a finite
+    number" or "out of range (...)"."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "not a number"
+    if (isinstance(value, float) and value != value) or value in (math.inf, -math.inf):
+        return "not a finite number"
+    if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+        return "out of range (starter takes numbers up to 1e100 in size)"
+    return None
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """`text` cut to `limit` characters for a message (a 100,000-character value is not
+    echoed whole)."""
+    return text if len(text) <= limit else f"{text[: limit - 13]}... ({len(text):,} chars)"
 
 
 @dataclass(frozen=True)
@@ -145,13 +171,14 @@ class Paper:
 
     @property
     def link(self) -> str | None:
-        """The best link to the paper: its own URL, else its DOI, else its arXiv page."""
-        if self.url:
-            return self.url
+        """The best link to the paper: its own URL, else its DOI, else its arXiv page; only
+        ever an http(s) address (see safe_link)."""
+        if self.url and (link := safe_link(self.url)):
+            return link
         if self.doi:
-            return f"https://doi.org/{self.doi}"
+            return safe_link(f"doi:{self.doi}")
         if self.arxiv_id:
-            return f"https://arxiv.org/abs/{self.arxiv_id}"
+            return safe_link(f"arxiv:{self.arxiv_id}")
         return None
 
     def short_authors(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,11 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("STARTER_CONFIG_DIR", str(home / ".config" / "starter"))
     monkeypatch.setenv("STARTER_CACHE_DIR", str(home / ".cache" / "starter"))
+    # Temporary files (starter run's scratch folder, a kept metrics file) stay under pytest's
+    # own folder, in this process and in the processes it starts: nothing is left in /tmp.
+    scratch = tmp_path_factory.mktemp("tmp")
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     # settings() caches the config file; each test starts from its own.

@@ -33,6 +33,8 @@ class Reply:
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (to test timeouts)
+    drip: float = 0.0  # seconds between bytes: the body sent one byte at a time
+    drip_head: bool = False  # the status line and headers dripped too
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Seen:
     raw_path: str  # as sent, with its %-escapes
     query: dict[str, str]
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 class Server:
@@ -51,6 +54,7 @@ class Server:
     def __init__(self) -> None:
         self.routes: list[tuple[str, dict[str, str], list[Reply]]] = []
         self.requests: list[Seen] = []
+        self.answered: list[float] = []  # time.monotonic() of each answer sent in full
         self._lock = threading.Lock()
         server = self
 
@@ -59,6 +63,9 @@ class Server:
                 reply = server._answer(self.path, dict(self.headers.items()))
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.drip:
+                    self._drip(reply)
+                    return
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", reply.content_type)
@@ -67,8 +74,26 @@ class Server:
                         self.send_header(name, value.replace("{base}", server.base))
                     self.end_headers()
                     self.wfile.write(reply.body)
+                    server.answered.append(time.monotonic())
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
+
+            def _drip(self, reply: Reply) -> None:
+                head = (
+                    f"HTTP/1.1 {reply.status} OK\r\nContent-Type: {reply.content_type}\r\n"
+                    f"Content-Length: {len(reply.body)}\r\nConnection: close\r\n\r\n"
+                )
+                self.close_connection = True
+                data = head.encode() + reply.body
+                start = 0 if reply.drip_head else len(head)
+                try:
+                    self.wfile.write(data[:start])
+                    for byte in data[start:]:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
+                except OSError:
+                    pass  # the client gave up: what the test wants
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -118,7 +143,7 @@ class Server:
         path = unquote(parts.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         with self._lock:
-            self.requests.append(Seen(path, parts.path, query, headers))
+            self.requests.append(Seen(path, parts.path, query, headers, time.monotonic()))
             for route_path, wanted, replies in self.routes:
                 if route_path == path and all(query.get(k) == v for k, v in wanted.items()):
                     return replies.pop(0) if len(replies) > 1 else replies[0]

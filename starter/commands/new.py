@@ -41,7 +41,10 @@ def new(
     offline: bool = typer.Option(False, "--offline", help="Never use the network."),
     no_git: bool = typer.Option(False, "--no-git", help="Do not create a git repository."),
     force: bool = typer.Option(
-        False, "--force", help="Replace DIRECTORY if it exists and is not empty."
+        False,
+        "--force",
+        help="Write the template's files into a non-empty DIRECTORY; your other files are "
+        "kept, and a git history or results log is never replaced.",
     ),
     require: str | None = typer.Option(
         None,
@@ -125,7 +128,7 @@ def _with_drafts(found: Any, offline: bool, *, quiet: bool) -> tuple[Any, list[s
 
 def _print_pretend(result: Any) -> None:
     existing = result.path.exists() and any(result.path.iterdir())
-    where = f"{result.path}/" + (" (replacing what is there: --force)" if existing else "")
+    where = f"{result.path}/" + (" (into what is there: --force)" if existing else "")
     typer.echo(
         f"Would create {where} with {len(result.files)} files "
         f"(template {result.template}); nothing was written (--pretend):"

@@ -74,10 +74,13 @@ def show(
     refresh: bool = REFRESH,
 ) -> None:
     """Show a paper and the numbers it reports (any paper: arXiv, DOI, Semantic Scholar, ...)."""
+    from starter.config import settings
     from starter.errors import InputError
     from starter.papers import metadata
     from starter.papers.card_write import paper_to_json, render_card
 
+    # `offline = true` in the config too (unless --refresh asks the services again)
+    offline = offline or (not refresh and settings().offline)
     if fmt not in ("text", "json", "toml"):
         raise InputError(f"unknown --format {fmt!r}; use text, json or toml")
     if refresh and offline:
@@ -110,8 +113,10 @@ def search(
 ) -> None:
     """Find a paper in the catalog, arXiv, Semantic Scholar and OpenAlex; give its id to
     `starter show` or `starter new`."""
+    from starter.config import settings
     from starter.papers import metadata
 
+    offline = settings(offline=offline or None).offline  # `offline = true` in the config too
     with waiting("searching", quiet=as_json):
         result = metadata.search(query, offline=offline, refresh=refresh, limit=limit)
     for message in result.warnings:

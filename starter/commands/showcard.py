@@ -17,12 +17,12 @@ def print_paper(paper: Paper) -> None:
 
 def card_text(paper: Paper, width: int = 100) -> str:
     width = max(40, min(width, 120))
-    out = [typer.style(line, bold=True) for line in textwrap.wrap(paper.title, width)]
+    out = [typer.style(line, bold=True) for line in _wrap(paper.title, width)]
     if paper.authors:
-        out += textwrap.wrap(", ".join(paper.authors), width)
+        out += _wrap(", ".join(paper.authors), width)
     venue = ", ".join(x for x in (paper.venue.citation(), str(paper.year or "")) if x)
     if venue:
-        out += textwrap.wrap(venue, width)
+        out += _wrap(venue, width)
     out.append("")
     for label, value in (
         ("key", paper.key),
@@ -35,7 +35,7 @@ def card_text(paper: Paper, width: int = 100) -> str:
             out.append(f"{label:>5}  {value}")
     if paper.abstract:
         out.append("")
-        out += textwrap.wrap(paper.abstract, width)
+        out += _wrap(paper.abstract, width)
     out.append("")
     if not paper.claims:
         out.append("No claims in this card yet: add them with `starter claim add`.")
@@ -46,6 +46,25 @@ def card_text(paper: Paper, width: int = 100) -> str:
     for claim in paper.claims:
         out += _claim_lines(claim, name_width, width)
     return "\n".join(out) + "\n"
+
+
+def _wrap(
+    text: str, width: int, initial_indent: str = "", subsequent_indent: str = ""
+) -> list[str]:
+    """textwrap.wrap in linear time: textwrap breaks a word longer than the line by slicing
+    what is left of it again and again, quadratic in its length (a 7 MB "word" in an
+    abstract took 18 s), so such words are cut to the line's width first."""
+    import re
+
+    if len(text) > width and re.search(rf"\S{{{width + 1}}}", text):
+        text = re.sub(
+            rf"\S{{{width + 1},}}",
+            lambda m: " ".join(m[0][i : i + width] for i in range(0, len(m[0]), width)),
+            text,
+        )
+    return textwrap.wrap(
+        text, width, initial_indent=initial_indent, subsequent_indent=subsequent_indent
+    )
 
 
 def _claim_lines(claim: Claim, name_width: int, width: int) -> list[str]:
@@ -71,9 +90,7 @@ def _claim_lines(claim: Claim, name_width: int, width: int) -> list[str]:
         "; ".join(shape),
     ]
     indent = " " * (name_width + 2)
-    lines = textwrap.wrap(
-        head, width, initial_indent=f"  {name:<{name_width}}", subsequent_indent=indent
-    )
+    lines = _wrap(head, width, initial_indent=f"  {name:<{name_width}}", subsequent_indent=indent)
     for detail in filter(None, details):
-        lines += textwrap.wrap(detail, width, initial_indent=indent, subsequent_indent=indent)
+        lines += _wrap(detail, width, initial_indent=indent, subsequent_indent=indent)
     return lines

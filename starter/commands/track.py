@@ -11,7 +11,7 @@ import typer
 from starter.commands import complete
 from starter.commands.common import DIRECTORY, NEGATIVE_OK, open_repo
 from starter.commands.render import warn
-from starter.errors import InputError
+from starter.errors import UsageError
 
 PARAMS = typer.Option(None, "--param", help="A setting KEY=VALUE (repeatable).")
 NOTE = typer.Option(None, "--note", help="A note for the record.")
@@ -137,6 +137,20 @@ def log(
     """Record a result: `starter log CLAIM_ID VALUE` or `starter log --from FILE`."""
     from starter.track import recorder
 
+    # `log` takes unknown options as arguments (for negative values): refuse them here.
+    for given in (claim_id, value):
+        if given is not None and given.startswith("--") and given != "--":
+            raise UsageError(f"no such option: {given[:60]}; see `starter log --help`")
+    from_source = bool(from_files or tracking_uri or preset == "mlflow")
+    if not from_source and (claim_id is None or value is None):
+        raise UsageError(
+            f"missing argument '{'VALUE' if claim_id else 'CLAIM_ID'}' (e.g. starter log "
+            "top1-acc 76.3, or --from FILE); see `starter log --help`"
+        )
+    if from_source and claim_id is not None:
+        raise UsageError(
+            "give either CLAIM_ID VALUE or --from FILE, not both; see `starter log --help`"
+        )
     repo = open_repo(directory)
     common: dict[str, Any] = dict(
         seed=seed,
@@ -151,9 +165,7 @@ def log(
         by=by,
         source_url=source_url,
     )
-    if from_files or tracking_uri or preset == "mlflow":
-        if claim_id is not None:
-            raise InputError("give either CLAIM_ID VALUE or --from FILE, not both")
+    if from_source:
         outcome = recorder.log_file(
             repo,
             list(from_files or []),
@@ -175,8 +187,7 @@ def log(
             sys.stderr.write(f"starter: {line}\n")
         _report_recorded(outcome)
         return
-    if claim_id is None or value is None:
-        raise InputError("give CLAIM_ID VALUE (e.g. starter log top1-acc 76.3) or --from FILE")
+    assert claim_id is not None and value is not None
     recorded = recorder.log_value(repo, claim_id, value, **common)
     _report_recorded(recorded)
 

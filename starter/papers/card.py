@@ -4,6 +4,7 @@ repositories and `starter show --format toml` (card_write.py writes it)."""
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, NoReturn
@@ -11,6 +12,7 @@ from typing import Any, NoReturn
 from starter.errors import InputError, NotFoundError
 from starter.models import (
     CARD_SCHEMA,
+    MAX_MAGNITUDE,
     TARGETS,
     Aggregation,
     Claim,
@@ -18,7 +20,10 @@ from starter.models import (
     Paper,
     Venue,
     derive_claim_id,
+    number_problem,
+    shorten,
 )
+from starter.safetext import printable, safe_link
 
 CARD_NAME = "paper.toml"
 
@@ -85,7 +90,7 @@ def find_card(start: Path) -> Path:
 def load_card(path: Path) -> Paper:
     """Read and validate a paper card; errors name the file and the field."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (some Windows editors) is dropped
     except FileNotFoundError:
         raise NotFoundError(f"no paper card at {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -95,7 +100,7 @@ def load_card(path: Path) -> Paper:
 
 def parse_card(text: str, source: str = CARD_NAME) -> Paper:
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: not valid TOML ({exc}); fix the syntax and retry") from None
     return paper_from_dict(data, source)
@@ -123,9 +128,17 @@ class _Fields:
             value = str(value)  # volume = 1 is as good as volume = "1"
         if not isinstance(value, str):
             self.fail(name, f"expected text, got {_describe(value)}")
+        # A card may come from an untrusted clone: no terminal escape gets past here.
+        value = printable(value)
         if required and not value.strip():
             self.fail(name, "is empty; it is required")
         return value or None
+
+    def link(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is not None and safe_link(value) is None:
+            self.fail(name, f"expected an http(s) address (or doi:... / arxiv:...), got {value!r}")
+        return value
 
     def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
         value = self.text(name)
@@ -139,13 +152,17 @@ class _Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(name, f"expected a number, got {_describe(value)}")
-        if not math.isfinite(value):
-            self.fail(name, "expected a finite number")
+        if problem := number_problem(value):
+            if problem == "not a finite number":
+                self.fail(name, "expected a finite number")
+            self.fail(name, f"{shorten(str(value))} is {problem}")
         if positive and value <= 0:
             self.fail(name, f"expected a positive number, got {value}")
         return value
 
-    def integer(self, name: str, minimum: int = 0) -> int | None:
+    def integer(
+        self, name: str, minimum: int = 0, maximum: int | float = MAX_MAGNITUDE
+    ) -> int | None:
         value = self.data.get(name)
         if value is None:
             return None
@@ -153,6 +170,8 @@ class _Fields:
             self.fail(
                 name, f"expected a whole number of at least {minimum}, got {_describe(value)}"
             )
+        if value > maximum:
+            self.fail(name, f"{shorten(str(value))} is out of range (at most {maximum:g})")
         return value
 
     def flag(self, name: str) -> bool:
@@ -171,7 +190,7 @@ def _describe(value: Any) -> str:
         list: "a list",
         dict: "a table",
     }.get(type(value), type(value).__name__)
-    return f"{kind} {value!r}" if not isinstance(value, dict | list) else kind
+    return f"{kind} {shorten(repr(value))}" if not isinstance(value, dict | list) else kind
 
 
 def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
@@ -190,7 +209,10 @@ def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
         top.fail("paper", "missing [paper] table with at least key and title")
     p = _Fields(raw_paper, source, "paper.", (*PAPER_FIELDS, "venue"))
     authors = raw_paper.get("authors", [])
-    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        p.fail("authors", 'expected a list of names in paper order, e.g. ["Yann LeCun"]')
+    authors = [printable(a) for a in authors]
+    if not all(a.strip() for a in authors):
         p.fail("authors", 'expected a list of names in paper order, e.g. ["Yann LeCun"]')
     raw_venue = raw_paper.get("venue", {})
     if not isinstance(raw_venue, dict):
@@ -200,7 +222,7 @@ def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
     assert key is not None
     if any(ch in key for ch in "/\\ \t\n") or key.startswith("."):
         p.fail("key", f"expected a short name without spaces or slashes, got {key!r}")
-    year = p.integer("year", minimum=1)
+    year = p.integer("year", minimum=1, maximum=9999)
     raw_claims = data.get("claims", [])
     if not isinstance(raw_claims, list):
         top.fail("claims", "expected [[claims]] tables")
@@ -219,9 +241,9 @@ def paper_from_dict(data: dict[str, Any], source: str = CARD_NAME) -> Paper:
         venue=Venue(**{name: v.text(name) for name in VENUE_FIELDS}),
         doi=p.text("doi"),
         arxiv_id=p.text("arxiv_id"),
-        url=p.text("url"),
+        url=p.link("url"),
         abstract=p.text("abstract"),
-        code_url=p.text("code_url"),
+        code_url=p.link("code_url"),
         confidence=p.choice("confidence", CONFIDENCES),
         claims=tuple(claims),
     )
@@ -231,10 +253,13 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
     if not isinstance(raw, dict):
         raise InputError(f"{source}: claims[{index}]: expected a [[claims]] table")
     given_id = raw.get("id")
-    where = f"claims[{index}] ({given_id})." if isinstance(given_id, str) else f"claims[{index}]."
+    named = given_id if isinstance(given_id, str) and given_id.strip() else None
+    where = f"claims[{index}] ({shorten(named, 40)})." if named else f"claims[{index}]."
     c = _Fields(raw, source, where, CLAIM_FIELDS)
     metric = c.text("metric", required=True) or ""
     split = c.text("split")
+    if isinstance(given_id, str) and not given_id.strip():
+        c.fail("id", "is empty; give the claim a name, or leave id out to derive one")
     claim_id = c.text("id")
     if claim_id is None:
         base = derive_claim_id(metric, split)
@@ -247,6 +272,8 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         c.fail("id", f"{claim_id!r} is used by an earlier claim; ids must be unique")
     c.where = f"claims[{index}] ({claim_id})."
     value = _claim_value(c, raw.get("value"))
+    value_text = c.text("value_text")
+    _check_printed(c, value, value_text)
     direction = c.choice("direction", DIRECTIONS)
     derived = _derivation(c, raw.get("derived"), source) if "derived" in raw else None
     linked = c.text("linked")
@@ -281,7 +308,7 @@ def claim_from_dict(raw: Any, source: str, index: int, seen: set[str]) -> Claim:
         id=claim_id,
         metric=metric,
         value=value,
-        value_text=c.text("value_text"),
+        value_text=value_text,
         printed=c.text("printed"),
         approximate=approximate,
         exact=exact,
@@ -366,12 +393,41 @@ def _claim_value(c: _Fields, value: Any) -> float | int | tuple[float, float] | 
     if isinstance(value, list):
         if (
             len(value) != 2
-            or not all(
-                isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
-                for x in value
-            )
+            or not all(number_problem(x) is None for x in value)
             or value[0] > value[1]
         ):
-            c.fail("value", "a range is written [low, high] with two numbers, low first")
+            c.fail(
+                "value",
+                "a range is written [low, high] with two finite numbers up to 1e100, low first",
+            )
         return (value[0], value[1])
     return c.number("value")
+
+
+_PRINTED = re.compile(
+    r"[-+]?(?:\d[\d,]*(?:\.(?P<frac>\d*))?|\.(?P<frac2>\d+))(?:[eE](?P<exp>[-+]?\d{1,6}))?"
+)
+
+
+def _check_printed(c: _Fields, value: Any, text: str | None) -> None:
+    """A claim's value_text (the number as printed) must say the same number as its value,
+    to within its own rounding: `value = 5.0` with `value_text = "50.0"` would be shown as
+    50.0 % and judged against 5.0. A text without a number cannot disagree."""
+    if value is None or not text:
+        return
+    found = list(_PRINTED.finditer(text.replace("−", "-")[:200]))[:2]
+    wanted = list(value) if isinstance(value, tuple) else [value]
+    for index, (match, number) in enumerate(zip(found, wanted, strict=False)):
+        read = float(match.group(0).replace(",", ""))
+        if index == 1:  # "40-60": the second number of a range reads as -60
+            read = abs(read) if number >= 0 else read
+        decimals = len(match.group("frac") or match.group("frac2") or "")
+        step = 10.0 ** max(-300, min(300, int(match.group("exp") or 0) - decimals))
+        if not math.isfinite(read) or abs(read - number) > step / 2 * (1 + 1e-9) + 1e-12 * abs(
+            number
+        ):
+            c.fail(
+                "value_text",
+                f"{shorten(text)!r} does not say the value {number!r}; make value and "
+                "value_text the same number (value_text is the number as printed)",
+            )

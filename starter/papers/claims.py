@@ -8,7 +8,16 @@ import re
 from typing import NamedTuple
 
 from starter.errors import InputError
-from starter.models import TARGETS, Aggregation, Claim, ClaimValue, Derivation, Direction
+from starter.models import (
+    TARGETS,
+    Aggregation,
+    Claim,
+    ClaimValue,
+    Derivation,
+    Direction,
+    number_problem,
+    shorten,
+)
 
 # Words in a metric's name that say which way is better ("top-1 error", "BLEU").
 LOWER_WORDS = ("error", "loss", "perplexity", "ppl", "wer", "cer", "time", "latency", "fid",
@@ -39,17 +48,21 @@ _LOWER_SAYS = (
 def parse_number(text: str, what: str = "value") -> float:
     """A finite number typed by the user; refuse anything else with what to type."""
     cleaned = text.strip().replace("−", "-")  # the minus sign PDFs print
+    shown = repr(shorten(text))
     try:
         value = float(cleaned)
     except ValueError:
         raise InputError(
-            f"{what} {text!r} is not a number; type the number alone, e.g. 76.2 or -103.2"
+            f"{what} {shown} is not a number; type the number alone, e.g. 76.2 or -103.2"
         ) from None
     if not math.isfinite(value):
         raise InputError(
-            f"{what} {text!r} is not a finite number; log only real results "
+            f"{what} {shown} is not a finite number; log only real results "
             "(a run that diverged is a failed run: `starter run` records it as one)"
         )
+    problem = number_problem(value)
+    if problem:
+        raise InputError(f"{what} {shown} is {problem}")
     return value
 
 
@@ -165,12 +178,17 @@ def new_claim(
     """The claims a user typed, checked (two linked claims for "6.43 (6.61±0.16)": the best
     of n and the mean ± sd over n); and what starter understood on its own (a unit read
     from "95%", a direction read from the metric's name, an approximate value), to be said."""
+    if claim_id is not None and not claim_id.strip():
+        raise InputError("--id is empty; give the claim a name, or leave --id out to derive one")
     printed = parse_printed(value)
     number, value_text, understood_unit = printed.value, printed.value_text, printed.unit
     if understood_unit and unit and unit != understood_unit:
         raise InputError(f"VALUE {value!r} says % but --unit says {unit!r}; give one unit")
     if aggregation is not None and aggregation not in ("single", "best", "mean"):
         raise InputError(f"--aggregation {aggregation!r}: use single, best or mean")
+    for option, given in (("--spread", spread), ("--runs", runs), ("--tolerance", tolerance)):
+        if given is not None and (problem := number_problem(given)):
+            raise InputError(f"{option} {shorten(str(given))} is {problem}")
     if spread is not None and not (spread >= 0 and math.isfinite(spread)):
         raise InputError("--spread is a standard deviation: zero or more")
     if runs is not None and runs < 1:

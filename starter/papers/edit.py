@@ -1,25 +1,49 @@
 """Edit `paper.toml` in place (add a claim, set a tolerance, remove a claim) with tomlkit,
-keeping the user's comments and order; every edit is checked and written atomically."""
+keeping the user's comments and order; every edit reads the card under a lock, is checked
+and written atomically, so concurrent edits never lose one another."""
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starter.errors import ConflictError, InputError, NotFoundError
-from starter.models import Claim, Paper, derive_claim_id
+from starter.models import Claim, Paper, derive_claim_id, number_problem, shorten
 from starter.papers.card import parse_card
 from starter.papers.card_write import render_claim
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def card_lock(path: Path) -> Any:
+    """The lock every edit of the card at `path` holds from its read to its write (as the
+    results log's appends do): on the card's folder, since the card itself is replaced."""
+    from starter.fsutil import folder_lock
+
+    return folder_lock(Path(path).parent)
+
+
+def _under_lock(edit: F) -> F:
+    """An edit `edit(path, ...)` made under card_lock(path), reading the card under it."""
+
+    @functools.wraps(edit)
+    def locked(path: Path, *args: Any, **kwargs: Any) -> Any:
+        with card_lock(path):
+            return edit(path, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
 
 
 def _load(path: Path) -> tuple[Paper, Any]:
     import tomlkit
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read paper card {path}: {exc.strerror}") from None
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (some Windows editors) is dropped
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read paper card {path}: {exc}") from None
     paper = parse_card(text, str(path))  # refuse to edit a card starter cannot read
     return paper, tomlkit.parse(text)
 
@@ -37,7 +61,7 @@ def _save(path: Path, doc: Any) -> Paper:
 
 def _unknown(paper: Paper, claim_id: str) -> NotFoundError:
     known = ", ".join(c.id for c in paper.claims) or "none yet; add one with `starter claim add`"
-    return NotFoundError(f"no claim {claim_id!r} in paper.toml; known claims: {known}")
+    return NotFoundError(f"no claim {shorten(claim_id)!r} in paper.toml; known claims: {known}")
 
 
 def unique_id(paper: Paper, claim: Claim) -> str:
@@ -62,6 +86,7 @@ def add_claim(path: Path, claim: Claim) -> Claim:
     return add_claims(path, [claim])[0]
 
 
+@_under_lock
 def add_claims(path: Path, claims: list[Claim]) -> list[Claim]:
     """Append claims in one write (claims linked to each other are valid only together);
     empty ids are derived. Returns them as stored."""
@@ -93,6 +118,7 @@ def add_claims(path: Path, claims: list[Claim]) -> list[Claim]:
 REVIEW_FIELDS = ("metric", "value", "unit", "direction", "setting", "dataset", "split", "source")
 
 
+@_under_lock
 def accept_claim(path: Path, claim_id: str, changes: dict[str, str] | None = None) -> Claim:
     """Take away a draft claim's draft mark, first applying `changes` (text as typed:
     value "76.2" or "95%", direction "higher", "lower" or "none")."""
@@ -141,11 +167,14 @@ def _claim_table(doc: Any, paper: Paper, claim_id: str) -> tuple[int, Any]:
     return index, doc["claims"][index]
 
 
+@_under_lock
 def set_tolerance(path: Path, claim_id: str, value: float, origin: str) -> Claim:
     """Set a claim's tolerance and its origin (both required: a number without a reason is
     not a tolerance anyone can check)."""
     if isinstance(value, bool) or not math.isfinite(value) or value <= 0:
         raise InputError(f"tolerance must be a positive number, got {value}")
+    if problem := number_problem(value):
+        raise InputError(f"tolerance {value:g} is {problem}")
     if not origin or not origin.strip():
         raise InputError('say where the tolerance comes from: --origin "2 binomial SE on 10,000"')
     paper, doc = _load(path)
@@ -159,6 +188,7 @@ def set_tolerance(path: Path, claim_id: str, value: float, origin: str) -> Claim
     return stored
 
 
+@_under_lock
 def remove_claim(path: Path, claim_id: str) -> Claim:
     """Remove a claim's table; its logged runs stay in the results log. A claim another one
     is linked to or derived from stays until that one is removed."""

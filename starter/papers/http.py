@@ -1,18 +1,20 @@
-"""The one HTTP session starter uses: User-Agent, timeouts, retries, arXiv's pace, API keys,
-and a persistent cache (requests-cache) that serves `--offline` and is skipped by `--refresh`."""
+"""The HTTP client starter uses: User-Agent, timeouts and deadlines, API keys, and a persistent
+cache (requests-cache) that serves `--offline` and is skipped by `--refresh`; what happens
+on the wire (retries, arXiv's pace, the byte limit) is in transport.py."""
 
 from __future__ import annotations
 
-import email.utils
 import os
+import threading
 import time
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from starter import __version__
 from starter.errors import NetworkError
+from starter.papers.transport import float_env as _float_env
+from starter.papers.transport import retry_delay  # noqa: F401 -- part of this module's API
 
 # Service addresses; each can point elsewhere (a mirror, or a test server on loopback).
 SERVICES: dict[str, tuple[str, str, str]] = {
@@ -44,11 +46,17 @@ RATE_LIMIT_HINTS = {
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
-RETRIES = 2  # after the first attempt, for connection errors, 429 and 5xx
-MAX_RETRY_AFTER = 30.0  # seconds; a longer wait is reported instead of slept
-ARXIV_INTERVAL = 3.0  # arXiv's terms: at most one request every 3 seconds
+RETRIES = 2  # after the first attempt, for timeouts, 429 and 5xx (transport.py)
 CACHE_DAYS = 7
-RETRY_STATUSES = (429, 500, 502, 503, 504)
+# A whole lookup (`show`, `new`, `search`: the services asked together) ends by this; each
+# request by STARTER_HTTP_DEADLINE, by default its connect and read timeouts together.
+LOOKUP_DEADLINE = 60.0
+# No answer of a metadata service is larger; a bigger one is refused, never read whole.
+MAX_BYTES = 8 * 1024 * 1024
+# What is no metadata record gets more room: (largest answer, least total deadline in s).
+# An e-print is a paper's LaTeX source (arXiv takes up to 50 MB); a tracking server's
+# answer (send()) may hold a long run's history.
+BIG_ANSWERS = {"arxiv_eprint": (100 * 1024 * 1024, 300.0), "tracking": (1 << 30, 300.0)}
 
 
 def base_url(service: str) -> str:
@@ -60,16 +68,19 @@ def service_name(service: str) -> str:
     return SERVICES[service][2]
 
 
-def _float_env(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        from starter.errors import InputError
+def path_segments(text: str, safe: str = "") -> str:
+    """`text` as URL path segments: each segment percent-encoded (`?`, `#`, `%` and spaces
+    included), `/` kept between them, and a `.` or `..` segment encoded so that no one
+    normalizes it away: an identifier can never leave the path it is put in."""
+    from urllib.parse import quote
 
-        raise InputError(f"{name}={raw!r} is not a number of seconds") from None
+    parts = []
+    for part in text.split("/"):
+        if part in (".", ".."):
+            parts.append(part.replace(".", "%2E"))
+        else:
+            parts.append(quote(part, safe=safe))
+    return "/".join(parts)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ class Client:
         refresh: bool = False,
         mailto: str | None = None,
         cache_path: Path | None = None,
+        deadline: float | None = None,
     ) -> None:
         from starter.config import cache_dir
 
@@ -125,24 +137,37 @@ class Client:
         self.mailto = mailto
         self.cache_path = cache_path or cache_dir() / "http-cache.sqlite"
         self.network_requests = 0  # requests that really went out (for callers' reports)
-        self._session: Any = None
-        self._plain: Any = None  # uncached, for send()
+        # time.monotonic() by which everything this client asks must be answered
+        self.deadline = deadline
+        self._lock = threading.Lock()
+        self._local = threading.local()  # per thread: its session and its requests
+        self._sessions: list[Any] = []
 
     # -- the session ---------------------------------------------------------------------
 
     @property
     def session(self) -> Any:
-        if self._session is None:
-            self._session = self._make_session()
-        return self._session
+        """This thread's session (requests sessions are not safe to share among threads)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self._make_session()
+            with self._lock:
+                self._sessions.append(session)
+        return session
 
-    def _make_session(self) -> Any:
+    def requests_here(self) -> int:
+        """Requests that went out from the calling thread (a fill-in counts its own)."""
+        return getattr(self._local, "requests", 0)
+
+    def _make_session(self, deadline: float | None = None, max_bytes: int | None = None) -> Any:
         from datetime import timedelta
 
         import requests_cache
 
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        session = requests_cache.CachedSession(
+        from starter.papers.transport import session_class
+
+        session = session_class(requests_cache.CachedSession)(
             str(self.cache_path),
             backend="sqlite",
             # Write-ahead logging: cheaper commits, and parallel starter processes do not
@@ -162,16 +187,16 @@ class Client:
         # and OpenAlex's polite pools.
         agent = f"starter/{__version__}"
         session.headers["User-Agent"] = agent + (f" (+mailto:{self.mailto})" if self.mailto else "")
-        adapter = _adapter_class()(self)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
+
+        session.mount("http://", _adapter(deadline, max_bytes))
+        session.mount("https://", _adapter(deadline, max_bytes))
         return session
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-        if self._plain is not None:
-            self._plain.close()
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     # -- requests ------------------------------------------------------------------------
 
@@ -201,25 +226,32 @@ class Client:
             _float_env("STARTER_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
             _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),
         )
+        allowed = _float_env("STARTER_HTTP_DEADLINE", timeout[0] + timeout[1])
+        max_bytes, least = BIG_ANSWERS.get(service, (None, 0.0))
+        allowed = max(allowed, least)
+        deadline = time.monotonic() + allowed
+        limit = "STARTER_HTTP_DEADLINE"
+        if self.deadline is not None and self.deadline < deadline:
+            deadline, allowed = self.deadline, max(0.0, self.deadline - time.monotonic())
+            limit = "what was left of STARTER_LOOKUP_DEADLINE"
+        options = dict(
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            only_if_cached=self.offline,
+            force_refresh=self.refresh and not self.offline,
+        )
         try:
-            response = self.session.get(
-                url,
-                params=params,
-                headers=headers,
-                timeout=timeout,
-                only_if_cached=self.offline,
-                force_refresh=self.refresh and not self.offline,
-            )
-        except requests.exceptions.Timeout:
-            raise NetworkError(
-                f"{name} did not answer within {timeout[1]:g} s; try again later, "
-                "or use --offline to rely on the cache"
-            ) from None
+            if self.offline:  # the cache only: no wire, no deadline to keep
+                response = self.session.get(url, **options)
+            else:
+                from starter.papers.transport import run_with_deadline
+
+                response = run_with_deadline(
+                    lambda: self._fetch(url, deadline, max_bytes, options), deadline
+                )
         except requests.exceptions.RequestException as exc:
-            raise NetworkError(
-                f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check your connection "
-                f"or the address in {SERVICES[service][0]}, or use --offline"
-            ) from None
+            raise self._network_error(exc, name, url, timeout[1], (allowed, limit)) from None
         except (sqlite3.Error, OSError) as exc:
             from starter.errors import SetupError
 
@@ -240,6 +272,10 @@ class Client:
             from_cache=from_cache,
             headers={k: v for k, v in response.headers.items()},
         )
+        if not from_cache:
+            with self._lock:
+                self.network_requests += 1
+            self._local.requests = self.requests_here() + 1
         if reply.status == 429:
             raise RateLimited(
                 f"{name} is rate-limiting requests (429); {RATE_LIMIT_HINTS[service]}"
@@ -249,6 +285,16 @@ class Client:
                 f"{name} answered {reply.status} (a problem on its side); try again later"
             )
         return reply
+
+    def _fetch(
+        self, url: str, deadline: float, max_bytes: int | None, options: dict[str, Any]
+    ) -> Any:
+        """One request on a session of its own (this runs in a thread of its own)."""
+        session = self._make_session(deadline, max_bytes)
+        try:
+            return session.get(url, **options)
+        finally:
+            session.close()
 
     def send(
         self,
@@ -261,34 +307,43 @@ class Client:
         headers: dict[str, str] | None = None,
     ) -> Reply:
         """A request that is never cached (a tracking server's answers change from one call
-        to the next; a POST is no lookup), with the same name, timeouts and retries as get().
+        to the next; a POST is no lookup), with the same timeouts and retries as get(), a
+        deadline (STARTER_HTTP_DEADLINE, at least 300 s) and room for big answers (1 GiB).
         `name` names the server in errors; a 4xx answer is returned for the caller to read."""
         import requests
 
+        from starter.papers.transport import run_with_deadline
+
         if self.offline:
             raise NotCached(f"{name}: --offline forbids talking to {_host(url)}")
-        if self._plain is None:
-            session = requests.Session()
-            session.headers["User-Agent"] = f"starter/{__version__}"
-            adapter = _adapter_class()(self)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            self._plain = session
         timeout = (
             _float_env("STARTER_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
             _float_env("STARTER_HTTP_TIMEOUT", READ_TIMEOUT),
         )
+        max_bytes, least = BIG_ANSWERS["tracking"]
+        allowed = max(_float_env("STARTER_HTTP_DEADLINE", timeout[0] + timeout[1]), least)
+        deadline = time.monotonic() + allowed
+
+        def request() -> Any:
+            with requests.Session() as session:
+                session.headers["User-Agent"] = f"starter/{__version__}"
+                session.mount("http://", _adapter(deadline, max_bytes))
+                session.mount("https://", _adapter(deadline, max_bytes))
+                return session.request(
+                    method, url, json=json, params=params, headers=headers, timeout=timeout
+                )
+
         try:
-            response = self._plain.request(
-                method, url, json=json, params=params, headers=headers, timeout=timeout
-            )
-        except requests.exceptions.Timeout:
-            raise NetworkError(f"{name} did not answer within {timeout[1]:g} s") from None
+            response = run_with_deadline(request, deadline)
         except requests.exceptions.RequestException as exc:
-            raise NetworkError(
-                f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check the address "
-                "and that the server is running"
-            ) from None
+            limit = (allowed, "STARTER_HTTP_DEADLINE")
+            error = self._network_error(exc, name, url, timeout[1], limit)
+            if error.message.startswith("cannot reach"):
+                error.message = (
+                    f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check the address "
+                    "and that the server is running"
+                )
+            raise error from None
         content_type = response.headers.get("Content-Type", "")
         reply = Reply(
             status=response.status_code,
@@ -299,6 +354,8 @@ class Client:
             from_cache=False,
             headers={k: v for k, v in response.headers.items()},
         )
+        with self._lock:
+            self.network_requests += 1
         if reply.status == 429:
             raise RateLimited(f"{name} is rate-limiting requests (429); wait and retry")
         if reply.status >= 500:
@@ -306,6 +363,47 @@ class Client:
                 f"{name} answered {reply.status} (a problem on its side); try again later"
             )
         return reply
+
+    def _network_error(
+        self, exc: Exception, name: str, url: str, read: float, allowed: tuple[float, str]
+    ) -> NetworkError:
+        import requests
+
+        from starter.papers import transport
+
+        if transport.is_too_large(exc):
+            return NetworkError(
+                f"{name} answered {exc}, more than starter reads from it "
+                "(STARTER_HTTP_MAX_BYTES for the metadata services); try again later"
+            )
+        if transport.is_deadline(exc):
+            return NetworkError(
+                f"{name} did not answer in full within {allowed[0]:.3g} s ({allowed[1]}); "
+                "try again later, or use --offline to rely on the cache"
+            )
+        if isinstance(exc, requests.exceptions.Timeout):
+            return NetworkError(
+                f"{name} did not answer within {read:g} s; try again later, "
+                "or use --offline to rely on the cache"
+            )
+        env = next((v[0] for v in SERVICES.values() if v[2] == name), "its STARTER_* variable")
+        return NetworkError(
+            f"cannot reach {name} at {_host(url)} ({_reason(exc)}); check your connection "
+            f"or the address in {env}, or use --offline"
+        )
+
+
+def _adapter(deadline: float | None, max_bytes: int | None) -> Any:
+    """The transport adapter (transport.py) for one session: arXiv's pace on arXiv's
+    addresses, the request's deadline, the largest answer read."""
+    from starter.papers import transport
+
+    limit = max_bytes or int(_float_env("STARTER_HTTP_MAX_BYTES", MAX_BYTES))
+    return transport.adapter_class()(
+        (base_url("arxiv"), base_url("arxiv_eprint")),
+        deadline if deadline is not None else float("inf"),
+        limit,
+    )
 
 
 class NotCached(NetworkError):
@@ -336,85 +434,3 @@ def _reason(exc: Exception) -> str:
         if marker in text:
             return marker.lower()
     return type(exc).__name__
-
-
-def retry_delay(headers: Any, attempt: int, backoff: float) -> float:
-    """Seconds to wait before retrying: `Retry-After` when given, else exponential backoff."""
-    value = (headers or {}).get("Retry-After")
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, when.timestamp() - time.time())
-        except (TypeError, ValueError):
-            pass
-    return backoff * (2**attempt)
-
-
-@cache
-def _adapter_class() -> type:
-    """The transport adapter: only requests that really go out pass here (cache hits do not),
-    so this is where arXiv's pace and the retries belong. Built on first use, so that
-    importing this module does not import requests."""
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    class PoliteAdapter(HTTPAdapter):
-        def __init__(self, client: Client) -> None:
-            super().__init__()
-            self.client = client
-
-        def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-            retries = int(_float_env("STARTER_HTTP_RETRIES", RETRIES))
-            backoff = _float_env("STARTER_HTTP_BACKOFF", 1.0)
-            attempt = 0
-            while True:
-                if request.url.startswith((base_url("arxiv"), base_url("arxiv_eprint"))):
-                    _arxiv_pace()
-                self.client.network_requests += 1
-                try:
-                    response = super().send(request, **kwargs)
-                except requests.exceptions.ReadTimeout:
-                    raise  # it already cost the full wait: do not repeat it
-                except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
-                    if attempt >= retries:
-                        raise
-                    time.sleep(backoff * (2**attempt))
-                    attempt += 1
-                    continue
-                if response.status_code not in RETRY_STATUSES or attempt >= retries:
-                    return response
-                delay = retry_delay(response.headers, attempt, backoff)
-                if delay > MAX_RETRY_AFTER:
-                    return response
-                response.close()
-                time.sleep(delay)
-                attempt += 1
-
-    return PoliteAdapter
-
-
-def _arxiv_pace() -> None:
-    """Wait until STARTER_ARXIV_INTERVAL (default 3 s) has passed since the last arXiv
-    request of any starter process; the time lives in a file in the cache folder."""
-    interval = _float_env("STARTER_ARXIV_INTERVAL", ARXIV_INTERVAL)
-    if interval <= 0:
-        return
-    from filelock import FileLock
-
-    from starter.config import cache_dir
-
-    folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = folder / "arxiv-last-request"
-    with FileLock(str(stamp) + ".lock", timeout=interval * 10):
-        try:
-            last = float(stamp.read_text(encoding="ascii"))
-        except (OSError, ValueError):
-            last = 0.0
-        wait = last + interval - time.time()
-        if 0 < wait <= interval:
-            time.sleep(wait)
-        stamp.write_text(f"{time.time():.3f}", encoding="ascii")

@@ -133,6 +133,27 @@ def arxiv_ref(text: str) -> PaperRef | None:
     return None
 
 
+def checked_arxiv_id(text: object) -> str | None:
+    """An arXiv id taken from a service's answer, if it is one by the parser that reads the
+    user's input (`1706.03762`, `hep-th/9901001`; a version is dropped), else None: an
+    answer's identifier then goes into another service's request."""
+    if not isinstance(text, str) or len(text) > 64:
+        return None
+    ref = arxiv_ref(text)
+    return ref.value if ref else None
+
+
+def checked_doi(text: object) -> str | None:
+    """A DOI taken from a service's answer (a `doi:` or doi.org prefix dropped), if it is
+    one by the user-input parser's rules and has no path step `.`/`..`, else None."""
+    if not isinstance(text, str) or len(text) > 300:
+        return None
+    raw = re.sub(r"(?i)^(?:https?://(?:dx\.|www\.)?doi\.org/|doi:\s*)", "", text.strip())
+    if not _DOI.fullmatch(raw) or any(part in (".", "..") for part in raw.split("/")):
+        return None
+    return raw
+
+
 def _new_style_length_ok(ident: str) -> bool:
     """arXiv numbered 4 digits a month from 0704 to 1412, and 5 digits from 1501 on."""
     yymm, number = ident.split(".")

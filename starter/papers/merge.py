@@ -35,10 +35,37 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
 _PREPRINT_VENUE = re.compile(r"(?i)^(arxiv|biorxiv|medrxiv|ssrn|corr)\b|arxiv \(cornell")
 
 
-def merge(records: list[Record], primary: str) -> Paper:
-    """The merged paper; `records` holds at least the primary source's record."""
-    from starter.papers.bibtex import citation_key
+# The years a publication can carry: a service's year outside them (-5, 0, 99999) is an
+# error of the service, left out with a warning, so that starter never writes a card it
+# would then refuse. The oldest journals (1665) are well inside.
+FIRST_YEAR = 1600
 
+
+def plausible_year(year: object) -> bool:
+    import time
+
+    last = time.gmtime().tm_year + 1  # issues are dated ahead of their release
+    return isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= last
+
+
+def merge(records: list[Record], primary: str, warnings: list[str] | None = None) -> Paper:
+    """The merged paper; `records` holds at least the primary source's record. Values no
+    paper can have (a year of -5) are left out, and said so in `warnings`."""
+    from starter.papers.bibtex import citation_key
+    from starter.papers.http import service_name
+
+    checked = []
+    for record in records:
+        if record.year is not None and not plausible_year(record.year):
+            shown = str(record.year) if abs(record.year) < 10**12 else "an absurd number"
+            if warnings is not None:
+                warnings.append(
+                    f"{service_name(record.source)} gave the year {shown}, which no paper can "
+                    "have; left it out"
+                )
+            record = replace(record, year=None)
+        checked.append(record)
+    records = checked
     by_source = {r.source: r for r in records}
 
     def pick(name: str, usable=bool) -> object:

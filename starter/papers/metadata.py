@@ -14,19 +14,12 @@ from typing import Any
 from starter.errors import NotFoundError, StarterError
 from starter.models import Paper
 from starter.papers import catalog
+from starter.papers.asking import SOURCE_NAMES, Tracker, fill_ins, lookup_deadline  # noqa: F401
 from starter.papers.card import load_card, parse_card
 from starter.papers.card_write import render_card
 from starter.papers.identifiers import PaperRef, parse
 
 CACHE_SECONDS = 7 * 24 * 3600  # as long as the HTTP cache keeps answers (http.CACHE_DAYS)
-SOURCE_NAMES = {
-    "arxiv": "arXiv",
-    "crossref": "Crossref",
-    "doi": "the DOI resolver",
-    "semanticscholar": "Semantic Scholar",
-    "openalex": "OpenAlex",
-    "huggingface": "Hugging Face",
-}
 
 
 @dataclass(frozen=True)
@@ -90,7 +83,9 @@ def lookup(
         from starter.config import settings
         from starter.papers.http import Client
 
-        client = Client(offline=offline, refresh=refresh, mailto=settings().mailto)
+        client = Client(
+            offline=offline, refresh=refresh, mailto=settings().mailto, deadline=lookup_deadline()
+        )
     try:
         result = _fetch(ref, client)
     finally:
@@ -104,45 +99,11 @@ def lookup(
 # ----------------------------------------------------------------------------- fetching
 
 
-class _Tracker:
-    """Calls one source and notes how it answered."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-        self.sources: dict[str, str] = {}
-        self.warnings: list[str] = []
-
-    def primary(self, source: str, call: Callable[[], Any]) -> Any:
-        before = self.client.network_requests
-        value = call()
-        self.sources[source] = "ok" if self.client.network_requests > before else "cached"
-        return value
-
-    def fill(self, source: str, call: Callable[[], Any]) -> Any:
-        from starter.papers.http import NotCached
-
-        before = self.client.network_requests
-        try:
-            value = call()
-        except NotFoundError:
-            self.sources[source] = "not found"
-            return None
-        except NotCached:
-            self.sources[source] = "not cached"
-            return None
-        except StarterError as exc:
-            self.sources[source] = f"failed: {exc.message}"
-            self.warnings.append(f"could not fill in from {SOURCE_NAMES[source]}: {exc.message}")
-            return None
-        self.sources[source] = "ok" if self.client.network_requests > before else "cached"
-        return value
-
-
 def _fetch(ref: PaperRef, client: Any) -> Lookup:
     from starter.papers.merge import merge, with_catalog
-    from starter.papers.sources import arxiv, crossref, doi, huggingface, openalex, semanticscholar
+    from starter.papers.sources import arxiv, crossref, doi, openalex, semanticscholar
 
-    track = _Tracker(client)
+    track = Tracker(client)
     records = []
     try:
         if ref.kind == "arxiv":
@@ -199,29 +160,17 @@ def _fetch(ref: PaperRef, client: Any) -> Lookup:
 
     first = records[0]
     # Fill-ins, each only when it can add something; none of them can fail the command.
-    published_doi = first.doi if first.doi and not first.doi.startswith("10.48550/") else None
-    if published_doi and primary not in ("crossref", "doi"):
-        found = track.fill("crossref", lambda: crossref.lookup(client, published_doi))
-        records += [found] if found else []
-    if primary != "semanticscholar":
-        kind, value = ("arxiv", ref.value) if ref.kind == "arxiv" else ("doi", first.doi or "")
-        if ref.kind == "openalex" and not first.doi:
-            kind, value = "", ""
-        if value:
-            ident = semanticscholar.paper_id(kind, value)
-            found = track.fill("semanticscholar", lambda: semanticscholar.lookup(client, ident))
+    # They are asked together; a second round asks those that only an answer of the
+    # first round made possible (a DOI or an arXiv id the primary source did not give).
+    asked: set[str] = set()
+    for _ in range(2):
+        calls = fill_ins(client, ref, primary, first, records, asked)
+        for (source, _call), found in zip(calls, track.fill_all(calls), strict=True):
+            asked.add(source)
             records += [found] if found else []
-    known_doi = next((r.doi for r in records if r.doi), None)
-    if primary != "openalex" and known_doi and not any(r.abstract for r in records):
-        ident = openalex.work_id("doi", known_doi)
-        found = track.fill("openalex", lambda: openalex.lookup(client, ident))
-        records += [found] if found else []
-    arxiv_id = next((r.arxiv_id for r in records if r.arxiv_id), None)
-    if arxiv_id:
-        found = track.fill("huggingface", lambda: huggingface.lookup(client, arxiv_id))
-        records += [found] if found else []
-
-    fetched = merge(records, primary)
+        if not calls:
+            break
+    fetched = merge(records, primary, track.warnings)
     paper, in_catalog = with_catalog(fetched)
     return Lookup(paper, ref, track.sources, tuple(track.warnings), in_catalog, fetched)
 
@@ -361,8 +310,10 @@ def search(
     from starter.papers.http import Client
     from starter.papers.sources import arxiv, openalex, semanticscholar
 
-    client = Client(offline=offline, refresh=refresh, mailto=settings().mailto)
-    track = _Tracker(client)
+    client = Client(
+        offline=offline, refresh=refresh, mailto=settings().mailto, deadline=lookup_deadline()
+    )
+    track = Tracker(client)
 
     def arxiv_search() -> list[Any]:
         reply = arxiv.fetch_search(client, query, limit)
@@ -372,13 +323,16 @@ def search(
             raise NetworkError(f"arXiv answered {reply.status}; try again later")
         return arxiv.parse(reply.content)
 
-    try:
-        for source, call in (
-            ("arxiv", arxiv_search),
-            ("semanticscholar", lambda: semanticscholar.search(client, query, limit)),
-            ("openalex", lambda: openalex.search(client, query, limit)),
-        ):
-            for record in track.fill(source, call) or []:
+    try:  # the three services are asked together
+        answers = track.fill_all(
+            [
+                ("arxiv", arxiv_search),
+                ("semanticscholar", lambda: semanticscholar.search(client, query, limit)),
+                ("openalex", lambda: openalex.search(client, query, limit)),
+            ]
+        )
+        for records in answers:
+            for record in records or []:
                 _add_candidate(found, record)
     finally:
         client.close()

@@ -11,6 +11,7 @@ from typing import Any
 
 from starter.models import Paper, to_plain
 from starter.report.wording import VERDICT_WORDS, display, sentence, tolerance_text
+from starter.safetext import safe_link
 from starter.track.values import ClaimStatus, Run
 
 SCHEMA = 1
@@ -173,8 +174,9 @@ def _paper(paper: Paper) -> dict[str, Any]:
         "venue": venue or None,
         "doi": paper.doi,
         "arxiv_id": paper.arxiv_id,
-        "link": paper.link,
-        "code_url": paper.code_url,
+        # Only http(s) is ever a link in a report (a `javascript:` one would run when clicked).
+        "link": safe_link(paper.link),
+        "code_url": safe_link(paper.code_url),
         "citation": citation,
     }
 

@@ -25,29 +25,66 @@ DEFAULT_OUTPUT = {
 
 
 def _environment(root: Path | None, autoescape: bool) -> Any:
+    """The Jinja2 environment of the report templates. A repository's own templates (its
+    templates/report/, which a clone brings along) run in Jinja2's immutable sandbox: they
+    can lay out the report model, not run code, change the model or read files outside
+    that folder. Markdown output escapes `<` and `>` in everything a template writes."""
     import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from starter.resources import templates_dir
+    from starter.safetext import code_span, fenced, markdown_text
 
     # A repository may restyle its report: its own templates/report/ comes first.
     folders = [templates_dir() / "report"]
-    if root is not None and (root / "templates" / "report").is_dir():
-        folders.insert(0, root / "templates" / "report")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+    own = root is not None and (root / "templates" / "report").is_dir()
+    if own:
+        folders.insert(0, root / "templates" / "report")  # type: ignore[operator]
+    kind = ImmutableSandboxedEnvironment if own else jinja2.Environment
+    env = kind(
+        loader=_confined_loader([str(f) for f in folders]),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=None if autoescape else markdown_text,
     )
     env.filters["cell"] = _cell
     env.filters["date"] = lambda text: (text or "–")[:10]
     env.filters["short"] = short_sha
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else str(n)
+    env.filters["code"] = code_span
+    env.filters["fenced"] = fenced
     # "2026-03-01T10:00:00.000Z" -> "2026-03-01 10:00:00.000Z": a cell may wrap at the space.
     env.filters["when"] = lambda text: str(text or "–").replace("T", " ", 1)
     return env
+
+
+def _confined_loader(folders: list[str]) -> Any:
+    """A file loader that reads a template only from inside its folder: a symbolic link
+    in a clone's templates/report/ cannot bring in ~/.ssh/id_rsa."""
+    import os
+
+    import jinja2
+    from jinja2.loaders import split_template_path
+
+    class ConfinedLoader(jinja2.FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            pieces = split_template_path(template)
+            for folder in self.searchpath:
+                path = os.path.join(folder, *pieces)
+                if os.path.isfile(path):
+                    real, base = os.path.realpath(path), os.path.realpath(folder)
+                    if os.path.commonpath([real, base]) != base:
+                        raise InputError(
+                            f"report template {path} points outside {folder}; a report "
+                            "template is read only from inside that folder"
+                        )
+                    break
+            return super().get_source(environment, template)
+
+    return ConfinedLoader(folders)
 
 
 def _cell(value: Any) -> str:
@@ -119,6 +156,11 @@ def _render(env: Any, name: str, **context: Any) -> str:
         raise InputError(
             f"report template {exc.filename or name} line {exc.lineno}: {exc.message}; fix it "
             "or delete it to use starter's own"
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise InputError(
+            f"report template {name}: {exc}; a report template can lay out the report's data "
+            'but not run code or change the data (README, "Security notes")'
         ) from None
     except jinja2.TemplateError as exc:
         where = getattr(env.loader, "searchpath", [""])

@@ -27,6 +27,8 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything a template may use; the README lists it under "Templates". `starter update`
     passes the year and the choices recorded at `new`, so a later render gives the same."""
+    from markupsafe import Markup
+
     from starter.papers.bibtex import (
         citation_key,
         paper_bibtex,
@@ -66,8 +68,9 @@ def build_context(
         "starter_version": __version__,
         "bibtex": paper_bibtex(paper).rstrip("\n"),
         "bibtex_key": citation_key(paper),
-        "results_begin": RESULTS_BEGIN,
-        "results_end": RESULTS_END,
+        # Markup: the markers are HTML comments on purpose (Markdown escapes the rest).
+        "results_begin": Markup(RESULTS_BEGIN),
+        "results_end": Markup(RESULTS_END),
         "cff": _cff_reference(paper),
     }
     context["license_text"] = license_text(license_id, year=year, holder=author)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from starter import __version__
-from starter.errors import ConflictError, InputError, SetupError
+from starter.errors import InputError, SetupError
 from starter.models import Paper, slugify
 from starter.scaffold.context import RESULTS_BEGIN, RESULTS_END, build_context, license_text
 
@@ -128,7 +128,7 @@ def create(
     """
     from starter.papers.card import CARD_NAME
     from starter.papers.card_write import render_card
-    from starter.scaffold import gitutil, templating
+    from starter.scaffold import gitutil, place, templating
 
     license_id = normalize_license(license_id)
     require = normalize_require(require)
@@ -137,7 +137,7 @@ def create(
     package = package_name(paper)
     target = Path(directory) if directory is not None else Path(project)
     target = Path(os.path.abspath(target.expanduser()))
-    _check_target(target, force)
+    place.check_target(target, force, paper.key)
 
     git_exe = gitutil.git_executable() if git else shutil.which("git")
     config = gitutil.read_config(git_exe) if git_exe else gitutil.GitConfig()
@@ -201,7 +201,6 @@ def create(
     mask = os.umask(0)
     os.umask(mask)
     staging.chmod(0o777 & ~mask)
-    aside: Path | None = None
     try:
         templating.write_files(rendered, staging)
         (staging / CARD_NAME).write_text(card, encoding="utf-8")
@@ -217,22 +216,16 @@ def create(
                 branch=branch,
             )
         if target.exists() and any(target.iterdir()):
-            aside = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-            )
-            os.replace(target, aside / "old")
-        os.replace(staging, target)  # an empty target folder is replaced as well
+            # --force (checked above): the template's files go in, everything else stays.
+            place.merge_into(staging, target)
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            os.replace(staging, target)  # an empty target folder is replaced as well
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        if aside is not None and not target.exists() and (aside / "old").exists():
-            os.replace(aside / "old", target)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
         if created_parent is not None:
             shutil.rmtree(created_parent, ignore_errors=True)
         raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
     return dataclasses.replace(result, commit=commit, branch=branch)
 
 
@@ -264,33 +257,6 @@ def commit_message(paper: Paper, template: str) -> str:
         f"Created by starter {__version__} from the {template!r} template and the paper card "
         f"of {paper.key!r}."
     )
-
-
-def _check_target(target: Path, force: bool) -> None:
-    if target.exists() and not target.is_dir():
-        raise ConflictError(f"{target} exists and is not a folder; choose another DIRECTORY")
-    if not target.exists() or not any(target.iterdir()):
-        return
-    if not force:
-        raise ConflictError(
-            f"folder {target} exists and is not empty; choose another DIRECTORY "
-            "or pass --force to replace it"
-        )
-    cwd = Path.cwd().resolve()
-    resolved = target.resolve()
-    if (
-        resolved == Path.home().resolve()
-        or resolved == resolved.parent
-        or resolved
-        in (
-            cwd,
-            *cwd.parents,
-        )
-    ):
-        raise ConflictError(
-            f"refusing to replace {target}: it holds your home or current folder; "
-            "choose another DIRECTORY"
-        )
 
 
 def _first_missing(folder: Path) -> Path | None:

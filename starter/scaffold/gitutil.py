@@ -51,9 +51,19 @@ def read_config(git: str) -> GitConfig:
         key, _, value = record.partition("\n")
         if key and value.strip():
             values[key.lower()] = value.strip()
+    # git itself takes the identity from its environment first (GIT_AUTHOR_*, then
+    # GIT_COMMITTER_*), and EMAIL when no address is configured; so does starter.
+    env = {k: v.strip() for k, v in os.environ.items() if k.startswith("GIT_") or k == "EMAIL"}
+    name = env.get("GIT_AUTHOR_NAME") or env.get("GIT_COMMITTER_NAME") or values.get("user.name")
+    email = (
+        env.get("GIT_AUTHOR_EMAIL")
+        or env.get("GIT_COMMITTER_EMAIL")
+        or values.get("user.email")
+        or env.get("EMAIL")
+    )
     return GitConfig(
-        name=values.get("user.name"),
-        email=values.get("user.email"),
+        name=name or None,
+        email=email or None,
         default_branch=values.get("init.defaultbranch"),
     )
 

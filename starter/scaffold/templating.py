@@ -58,17 +58,26 @@ def find_template(spec: str) -> Template:
     looks_like_path = os.sep in spec or "/" in spec or spec.startswith((".", "~"))
     if not looks_like_path:
         folder = project_templates_dir() / spec
-        if spec and (folder / MANIFEST).is_file():
+        if spec and _exists(folder / MANIFEST, Path.is_file):
             return load_template(folder)
-        if not Path(spec).is_dir():
+        if not _exists(Path(spec), Path.is_dir):
+            shown = spec if len(spec) <= 60 else spec[:47] + "..."
             raise NotFoundError(
-                f"no template {spec!r}; the built-in templates are "
+                f"no template {shown!r}; the built-in templates are "
                 f"{', '.join(builtin_names())}, or give the path of a template folder"
             )
     folder = Path(spec).expanduser()
-    if not folder.is_dir():
+    if not _exists(folder, Path.is_dir):
         raise NotFoundError(f"no template folder at {folder}; give a folder holding {MANIFEST}")
     return load_template(folder)
+
+
+def _exists(path: Path, test: Any) -> bool:
+    """`test(path)`, False for a name the system cannot even look up (too long, a NUL)."""
+    try:
+        return bool(test(path))
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: `~` without a home
+        return False
 
 
 def load_template(folder: Path) -> Template:
@@ -118,10 +127,23 @@ def environment(template: Template) -> Any:
         autoescape=False,
         bytecode_cache=_bytecode_cache(),
     )
+    from starter.safetext import code_span, fenced
+
     env.filters["quote"] = quote
     env.filters["comment"] = comment
     env.filters["cell"] = cell
+    env.filters["code"] = code_span
+    env.filters["fenced"] = fenced
     return env
+
+
+def markdown_environment(env: Any) -> Any:
+    """The environment for Markdown files (`*.md.jinja`): `<` and `>` in what a template
+    writes are escaped, so no raw HTML from a paper's metadata reaches the page; the
+    filters `code` and `fenced` make code spans and blocks the text cannot end."""
+    from starter.safetext import markdown_text
+
+    return env.overlay(finalize=markdown_text)
 
 
 def _bytecode_cache() -> Any:
@@ -174,6 +196,7 @@ def render_files(template: Template, context: dict[str, Any]) -> list[RenderedFi
     import jinja2
 
     env = environment(template)
+    markdown = markdown_environment(env)
     rendered: list[RenderedFile] = []
     for folder, dirnames, filenames in os.walk(template.root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED)
@@ -188,7 +211,8 @@ def render_files(template: Template, context: dict[str, Any]) -> list[RenderedFi
             if out_name.endswith(RENDERED_SUFFIX):
                 out_name = out_name[: -len(RENDERED_SUFFIX)]
                 try:
-                    data = env.get_template(rel_source).render(context).encode("utf-8")
+                    chosen = markdown if out_name.lower().endswith(".md") else env
+                    data = chosen.get_template(rel_source).render(context).encode("utf-8")
                 except jinja2.TemplateSyntaxError as exc:
                     raise InputError(
                         f"template {template.name}: {rel_source}, line {exc.lineno}: {exc.message}"

@@ -3,14 +3,13 @@ captured once, and the records appended to the results log in one write."""
 
 from __future__ import annotations
 
-import math
 import shlex
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from starter.errors import InputError, NotFoundError
-from starter.models import Claim, Paper
+from starter.errors import InputError, NotFoundError, UsageError
+from starter.models import Claim, Paper, number_problem, shorten
 from starter.papers.claims import parse_number
 
 
@@ -43,7 +42,7 @@ def claim_of(paper: Paper, claim_id: str) -> Claim:
     claim = paper.claim(claim_id)
     if claim is None:
         raise NotFoundError(
-            f"no claim {claim_id!r} in paper.toml; known claims: {known_ids(paper)}"
+            f"no claim {shorten(claim_id)!r} in paper.toml; known claims: {known_ids(paper)}"
         )
     return claim
 
@@ -58,7 +57,9 @@ def parse_value(text: str, claim: Claim, unit: str | None = None) -> tuple[float
     if stripped.endswith("%"):
         stripped = stripped[:-1].strip()
         if unit is not None and units.normalize(unit) != units.PERCENT:
-            raise InputError(f"value {text!r} has a % sign but --unit says {unit!r}; give one")
+            raise InputError(
+                f"value {shorten(text)!r} has a % sign but --unit says {unit!r}; give one"
+            )
         unit = units.PERCENT
     value = parse_number(stripped)
     if unit is None:
@@ -73,7 +74,7 @@ def parse_value(text: str, claim: Claim, unit: str | None = None) -> tuple[float
             raise
         shown = f"in {claim.unit}" if claim.unit else "without a unit"
         raise InputError(
-            f"value {text!r} has a % sign but claim {claim.id!r} is {shown}; "
+            f"value {shorten(text)!r} has a % sign but claim {claim.id!r} is {shown}; "
             "type the number alone, in the claim's unit"
         ) from None
     shown = "in %" if units.claim_unit(claim) == units.PERCENT else "a fraction"
@@ -167,8 +168,8 @@ def check_metrics(paper: Paper, metrics: dict[str, float]) -> None:
                 f"claim {name!r} is qualitative (no number in the paper): there is nothing "
                 "to compare a value with"
             )
-        if not math.isfinite(value):
-            raise InputError(f"{name} = {value} is not a finite number")
+        if problem := number_problem(value):
+            raise InputError(f"{shorten(name)} = {shorten(str(value))} is {problem}")
 
 
 class Recorded(NamedTuple):
@@ -193,6 +194,7 @@ def record_runs(
     source: dict[str, Any] | None = None,
     elsewhere: Elsewhere | None = None,
     append: bool = True,
+    interrupted: str | None = None,
 ) -> Recorded:
     """Check, capture provenance once, and append all runs in one locked write (with
     append=False, only return the records: a sweep appends them where it was submitted,
@@ -245,6 +247,7 @@ def record_runs(
             group=group,
             command=command,
             duration=duration,
+            interrupted=interrupted,
             **own,
         )
         for metrics, seed in zip(runs, seeds, strict=True)
@@ -282,7 +285,7 @@ def log_value(
     check_kind(kind)
     param_values = parse_params(params)
     if value.startswith("--") and value != "--":
-        raise InputError(f"unknown option {value!r}; see `starter log --help`")
+        raise UsageError(f"no such option: {shorten(value)}; see `starter log --help`")
     claim = claim_of(repo.paper, claim_id)
     number, understood = parse_value(value, claim, unit)
     elsewhere = None

@@ -4,7 +4,6 @@ streaming reads that report torn or hand-edited lines by number instead of faili
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from starter.errors import InputError, SetupError
+from starter.fsutil import file_lock
+from starter.models import MAX_MAGNITUDE, number_problem, shorten
 
 if TYPE_CHECKING:
     from starter.track.values import Run
@@ -74,6 +75,7 @@ def run_record(
     starter_version: str | None = None,
     time: str | None = None,
     run_id: str | None = None,
+    interrupted: str | None = None,
 ) -> dict[str, Any]:
     """One "run" line of the log. The fields status reads come first, up to "metrics", so a
     person (or jq) sees what matters before the provenance, and status decodes only those
@@ -86,12 +88,13 @@ def run_record(
     trial once without decoding the provenance. For a run made elsewhere (imported or
     recorded), `time`, `git` and `env` are the run's own, and `logged_at` says when and
     from which commit of this repository starter wrote the record ({time, commit, branch,
-    dirty, host})."""
+    dirty, host}). `interrupted` names the signal that stopped a `starter run` (such a run
+    is also failed). Both are written only when set, between "duration" and "git"."""
     for name, value in metrics.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"metric {name!r}: expected a number, got {value!r}")
-        if not math.isfinite(value):
-            raise InputError(f"metric {name!r}: {value} is not a finite number")
+        if problem := number_problem(value):
+            raise InputError(f"metric {name!r}: the value is {problem}")
     if kind not in RUN_KINDS:
         raise InputError(f"unknown run kind {kind!r}; use {', '.join(RUN_KINDS)}")
     if isinstance(deviation, dict) and not all(
@@ -132,10 +135,15 @@ def run_record(
         "env": env or {},
         "starter_version": starter_version,
     }
-    if logged_at is not None:  # between "duration" and "git", only where it says something
+    if logged_at is not None or interrupted is not None:
+        # Between "duration" and "git", only where they say something (CONVENTIONS.md):
+        # status reads neither ("failed" says an interrupted run does not count).
         record = {k: v for k, v in record.items() if k not in ("git", "env", "starter_version")}
-        record.update(logged_at=logged_at, git=git or {}, env=env or {})
-        record["starter_version"] = starter_version
+        if logged_at is not None:
+            record["logged_at"] = logged_at
+        if interrupted is not None:
+            record["interrupted"] = interrupted
+        record.update(git=git or {}, env=env or {}, starter_version=starter_version)
     return record
 
 
@@ -154,11 +162,12 @@ def tolerance_record(claim_id: str, value: float, origin: str, time: str | None 
 
 
 def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
-    """Append records to the log as one locked write, then fsync.
+    """Append records to the log as one locked write, then fsync: a whole line or nothing.
 
     The lock (fcntl on the log itself) keeps concurrent writers from interleaving bytes;
     O_APPEND plus a single write() keeps each record whole. A torn last line left by a
-    crash gets a newline first, so the new record starts on a line of its own.
+    crash gets a newline first, so the new record starts on a line of its own. A write
+    that fails midway (a full disk) is cut back to where it started, under the lock.
     """
     records = list(records)
     if not records:
@@ -166,7 +175,7 @@ def append(root: Path, records: Iterable[dict[str, Any]]) -> None:
     fd, path = _open(root)
     try:
         with _locked(fd, path):
-            _write_locked(fd, records)
+            _write_locked(fd, records, path)
     finally:
         os.close(fd)
 
@@ -177,48 +186,41 @@ def _open(root: Path) -> tuple[int, Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666), path
     except OSError as exc:
-        raise SetupError(f"cannot write the results log {path}: {exc.strerror}") from None
+        reason = (exc.strerror or str(exc)).lower()
+        raise SetupError(
+            f"cannot write the results log {path}: {reason}; nothing was written"
+        ) from None
 
 
-def _write_locked(fd: int, records: list[dict[str, Any]]) -> None:
+def _write_locked(fd: int, records: list[dict[str, Any]], path: Path | None = None) -> None:
+    """Append `records` to the locked log: a whole line each, or nothing (a write that fails
+    midway, on a full disk, is cut back to where it started)."""
     data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records)
     if not data:
         return
     size = os.fstat(fd).st_size
-    payload = data.encode("utf-8")
-    if size and os.pread(fd, 1, size - 1) != b"\n":
-        payload = b"\n" + payload
-    written = os.write(fd, payload)
-    while written < len(payload):  # only on full disks and the like
-        written += os.write(fd, payload[written:])
-    os.fsync(fd)
-
-
-class _locked:
-    """An exclusive lock on an open file: fcntl where there is one, else filelock."""
-
-    def __init__(self, fd: int, path: Path) -> None:
-        self.fd, self.path = fd, path
-        self.other: Any = None
-
-    def __enter__(self) -> None:
+    try:
+        payload = data.encode("utf-8")
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            payload = b"\n" + payload
+        written = os.write(fd, payload)
+        while written < len(payload):  # only on full disks and the like
+            written += os.write(fd, payload[written:])
+        os.fsync(fd)
+    except OSError as exc:
         try:
-            import fcntl
-        except ImportError:  # Windows
-            from filelock import FileLock
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        except OSError:
+            pass  # the reader reports a torn line by number and skips it
+        raise SetupError(
+            f"cannot write the results log {path or Path(RESULTS_DIR, LOG_NAME)}: "
+            f"{(exc.strerror or str(exc)).lower()}; nothing was written"
+            + ("; free some disk space" if exc.errno in (27, 28, 122) else "")
+        ) from None
 
-            self.other = FileLock(str(self.path) + ".lock")
-            self.other.acquire()
-            return
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
 
-    def __exit__(self, *exc: object) -> None:
-        if self.other is not None:
-            self.other.release()
-            return
-        import fcntl
-
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
+_locked = file_lock  # the log's lock (fsutil.file_lock), as idempotent.py takes it
 
 
 # ----------------------------------------------------------------------------- reading
@@ -275,6 +277,7 @@ def read_records(
 
     scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
     head_end, tail, tail_end = _HEAD_END, _TAIL, re.compile(_TAIL_END)
+    low, top = -MAX_MAGNITUDE, MAX_MAGNITUDE
     start = len(problems)
     more, last_bad, number = 0, 0, 0
     with handle:
@@ -289,11 +292,19 @@ def read_records(
                         text = raw[:cut].decode("utf-8", "replace") + "}"
                         try:  # inlined _scan_whole: this is the loop of `starter status`
                             record, stop = scan(text, 0)
-                        except (ValueError, StopIteration):
+                        except (ValueError, StopIteration, RecursionError):
                             record = None
                         else:
-                            if stop != len(text) or "trial" not in record:
-                                record = None  # a line from before `trial`: read it whole
+                            # A line from before `trial`, or in another key order (seed
+                            # before metrics), is read whole.
+                            if (
+                                stop != len(text)
+                                or type(record) is not dict
+                                or "trial" not in record
+                                or "metrics" not in record
+                                or "failed" not in record
+                            ):
+                                record = None
                             elif keep_raw and type(record) is dict:
                                 record[0] = raw
             if record is None:
@@ -315,7 +326,7 @@ def read_records(
                 if type(metrics) is dict:
                     for value in metrics.values():
                         kind = type(value)
-                        if (kind is not float and kind is not int) or value - value != 0:
+                        if (kind is not float and kind is not int) or not low <= value <= top:
                             message = _check_run(record)  # the slow path names the problem
                             break
                 else:
@@ -359,10 +370,10 @@ def line_spans(path: Path, parts: int) -> list[tuple[int, int]]:
 
 
 def _scan_whole(scan: Any, text: str) -> Any:
-    """The JSON value that is the whole of `text`, or None."""
+    """The JSON value that is the whole of `text`, or None (nested too deep included)."""
     try:
         value, end = scan(text, 0)
-    except (ValueError, StopIteration):
+    except (ValueError, StopIteration, RecursionError):
         return None
     return value if end == len(text) else None
 
@@ -382,7 +393,7 @@ def _check(record: Any) -> str | None:
         value = record.get("value")
         if not isinstance(record.get("claim"), str) or isinstance(value, bool):
             return "tolerance line without a claim"
-        if not isinstance(value, int | float) or not value > 0:
+        if number_problem(value) or not value > 0:  # type: ignore[operator]
             return "tolerance line without a positive value"
         return None
     return f"unknown type {kind!r}"
@@ -393,11 +404,9 @@ def _check_run(record: dict[str, Any]) -> str | None:
     if type(metrics) is not dict:
         return "run without a metrics object"
     for name, value in metrics.items():
-        kind = type(value)
-        if kind is not float and kind is not int:
-            return f"metric {name!r} is not a number"
-        if not math.isfinite(value):
-            return f"metric {name!r} is not a finite number"
+        problem = number_problem(value)
+        if problem:
+            return f"metric {shorten(name, 40)!r} is {problem.split(' (')[0]}"
     return None
 
 
@@ -406,6 +415,17 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
     from starter.track.runs import run_from_record as read
 
     return read(record, line)
+
+
+def plain_git(git: Any) -> dict[str, Any]:
+    """A run's git provenance with the types the report reads: a commit, branch or patch
+    that is not text (a hand-edited line) is left out."""
+    texts = ("commit", "branch", "diff_hash", "patch")
+    return {
+        k: v
+        for k, v in (git.items() if isinstance(git, dict) else ())
+        if (type(v) is bool if k == "dirty" else k not in texts or type(v) is str)
+    }
 
 
 def read_runs(root: Path) -> tuple[list[Run], list[Problem]]:

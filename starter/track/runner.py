@@ -3,7 +3,6 @@ to $STARTER_METRICS_FILE (or prints), and record one run."""
 
 from __future__ import annotations
 
-import math
 import os
 import shlex
 import subprocess
@@ -13,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from starter.errors import InputError, StarterError
+from starter.errors import InputError, SetupError, StarterError
+from starter.models import number_problem, shorten
 from starter.track.recorder import (
     Recorded,
     Repo,
@@ -54,9 +54,10 @@ def read_metrics_file(path: Path) -> dict[str, float] | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
+        reason = shorten(str(exc), 80) if isinstance(exc, ValueError) else "nested too deep"
         raise InputError(
-            f"the metrics file is not JSON ({exc}); the program must write an object such as "
+            f"the metrics file is not JSON ({reason}); the program must write an object such as "
             '{"test-error": 5.1}; it is kept at ' + str(path)
         ) from None
     if not isinstance(data, dict):
@@ -68,10 +69,14 @@ def read_metrics_file(path: Path) -> dict[str, float] | None:
     for name, value in data.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(
-                f"the metrics file maps {name!r} to {value!r}, not a number; kept at {path}"
+                f"the metrics file maps {shorten(repr(name))} to {shorten(repr(value))}, "
+                f"not a number; kept at {path}"
             )
-        if not math.isfinite(value):
-            raise InputError(f"the metrics file gives {name} = {value}; kept at {path}")
+        if problem := number_problem(value):
+            raise InputError(
+                f"the metrics file gives {shorten(name)} = {shorten(str(value))}, which is "
+                f"{problem}; kept at {path}"
+            )
         metrics[str(name)] = float(value)
     return metrics
 
@@ -109,7 +114,7 @@ def run_command(
     import shutil
     import tempfile
 
-    from starter.track import importers
+    from starter.track import importers, safeguard
     from starter.track.importers import names
 
     if not argv:
@@ -132,27 +137,32 @@ def run_command(
     started = time.monotonic()
     pairs: list[tuple[str, float]] = []
     process: subprocess.Popen[bytes] | subprocess.Popen[str]  # text only when scanned
+    # SIGTERM/SIGINT go on to the command, which is waited for and recorded as interrupted.
+    forwarding = safeguard.Forwarding()
     try:
-        if regexes is None:
-            process = subprocess.Popen(argv, env=env)
-            code = process.wait()
-        else:
-            process = subprocess.Popen(
-                argv,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                errors="replace",
-                bufsize=1,
-            )
-            assert process.stdout is not None
-            with process.stdout:
-                for line in process.stdout:
-                    if echo is not None:
-                        echo(line)
-                    pairs.extend(importers.scan_text([line], regexes))
-            code = process.wait()
+        with forwarding:
+            if regexes is None:
+                process = subprocess.Popen(argv, env=env)
+                forwarding.attach(process)
+                code = process.wait()
+            else:
+                process = subprocess.Popen(
+                    argv,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    errors="replace",
+                    bufsize=1,
+                )
+                forwarding.attach(process)
+                assert process.stdout is not None
+                with process.stdout:
+                    for line in process.stdout:
+                        if echo is not None:
+                            echo(line)
+                        pairs.extend(importers.scan_text([line], regexes))
+                code = process.wait()
     except FileNotFoundError:
         shutil.rmtree(scratch, ignore_errors=True)
         raise CommandNotFound(
@@ -167,7 +177,8 @@ def run_command(
         raise
     duration = round(time.monotonic() - started, 3)
     warnings: list[str] = []
-    failed = code != 0
+    interrupted = forwarding.signal_name
+    failed = code != 0 or interrupted is not None
     try:
         from_file = read_metrics_file(metrics_file)
     except InputError as exc:
@@ -179,7 +190,7 @@ def run_command(
     shutil.rmtree(scratch, ignore_errors=True)
     metrics: dict[str, float] = {}
     for key, value in pairs:
-        if math.isfinite(value):
+        if number_problem(value) is None:
             metrics[key] = value
     metrics.update(from_file or {})
     program_seed = metrics.pop("seed", None)
@@ -202,7 +213,12 @@ def run_command(
                 f"{used}, the seed it used (does it read STARTER_SEED or --seed?)"
             )
         seed = used
-    if failed:
+    if interrupted:
+        warnings.append(
+            f"interrupted by {interrupted}: the run is recorded as failed (interrupted) and "
+            "none of its metrics count"
+        )
+    elif failed:
         warnings.append(
             f"the command failed (exit code {code}): the run is recorded as failed and "
             "none of its metrics count"
@@ -218,25 +234,94 @@ def run_command(
             "(Lightning's lightning_logs/, a Trainer's output_dir, lm-eval's --output_path); "
             "the run is recorded without any"
         )
-    recorded = record_runs(
-        repo,
-        [metrics],
-        seeds=[seed],
-        failed=failed,
-        kind=kind,
-        params=param_values,
-        note=note,
-        deviation=declared,
-        group=group,
-        command=shlex.join(argv),
-        duration=duration,
-        warnings=warnings,
-        source=source,
-        append=append and server is None,
+    try:
+        recorded = record_runs(
+            repo,
+            [metrics],
+            seeds=[seed],
+            failed=failed,
+            kind=kind,
+            params=param_values,
+            note=note,
+            deviation=declared,
+            command=shlex.join(argv),
+            duration=duration,
+            warnings=warnings,
+            group=group,
+            source=source,
+            interrupted=interrupted,
+            append=append and server is None,
+        )
+        if server is not None:
+            _send(repo, server, recorded)
+    except (StarterError, OSError) as exc:
+        later = _Later(param_values, note, kind, deviation, group)
+        raise _kept(exc, repo, metrics, seed, failed, later) from None
+    return RunOutcome(
+        exit_code=safeguard.exit_code(code, forwarding.caught), recorded=recorded, metrics=metrics
     )
-    if server is not None:
-        _send(repo, server, recorded)
-    return RunOutcome(exit_code=code, recorded=recorded, metrics=metrics)
+
+
+class _Later(NamedTuple):
+    """What `starter log --from` needs besides the file to record a kept run as it was."""
+
+    params: dict[str, str]
+    note: str | None
+    kind: str
+    deviation: list[str] | str | None
+    group: str | None
+
+
+def _kept(
+    exc: StarterError | OSError,
+    repo: Repo,
+    metrics: dict[str, float],
+    seed: int | None,
+    failed: bool,
+    later_args: _Later,
+) -> StarterError:
+    """The error of a run that finished but could not be recorded, with its metrics printed
+    and kept in a recovery file that `starter log --from` records later."""
+    from starter.track import results, safeguard
+
+    if isinstance(exc, StarterError):
+        message, error = exc.message, exc
+    else:
+        reason = (exc.strerror or str(exc)).lower()
+        message, error = f"cannot record the run: {reason}", SetupError("")
+    if not metrics:
+        error.message = f"{message}; the run reported no metrics"
+        return error
+    shown = ", ".join(f"{k} = {v:g}" for k, v in metrics.items())
+    try:
+        kept = safeguard.save_recovery(repo.root, results.new_run_id(), metrics, seed)
+    except OSError as save_error:
+        reason = (save_error.strerror or str(save_error)).lower()
+        error.message = (
+            f"{message}; the run's metrics ({shown}) could not be saved to a file either "
+            f"({reason}): note them down"
+        )
+        return error
+    command = ["starter", "log", "--from", str(kept)]
+    if Path.cwd().resolve() != repo.root.resolve():
+        command += ["-C", str(repo.root)]
+    for key, value in later_args.params.items():
+        command += ["--param", f"{key}={value}"]
+    deviations = later_args.deviation
+    for text in [deviations] if isinstance(deviations, str) else deviations or []:
+        command += ["--deviation", text]
+    for flag, given in (("--note", later_args.note), ("--group", later_args.group)):
+        if given:
+            command += [flag, given]
+    if later_args.kind != "reproduction":
+        command += ["--kind", later_args.kind]
+    later = (
+        "the run failed, so they would not count"
+        if failed
+        else f"record them later with: {shlex.join(command)}"
+    )
+    error.message = f"{message}; the run's metrics ({shown}) are kept in {kept}; {later}"
+    return error
 
 
 def _destination(repo: Repo, to: str | None, uri: str | None, experiment: str | None) -> Any:
@@ -304,7 +389,7 @@ def detected(repo: Repo, since: float, maps: list[str] | None, failed: bool) -> 
     run, values = prepared[0]
     warnings.extend(notes)
     return Detected(
-        metrics={k: v for k, v in values.items() if math.isfinite(v)},
+        metrics={k: v for k, v in values.items() if number_problem(v) is None},
         source=run.source,
         warnings=warnings,
         failed=run.failed,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from starter.track.results import ORIGINS, RUN_KINDS, Problem, log_path, read_records
+from starter.models import number_problem
+from starter.track.results import ORIGINS, RUN_KINDS, Problem, log_path, plain_git, read_records
 from starter.track.values import Run
 
 
@@ -44,8 +45,9 @@ def run_from_record(record: dict[str, Any], line: int | None = None) -> Run:
         origin=origin if origin in ORIGINS else "captured",
         source=source if isinstance(source, dict) else None,
         command=text("command"),
-        duration=float(duration) if isinstance(duration, int | float) else None,
-        git=git if isinstance(git, dict) else {},
+        # NaN, a 400-digit number, a commit that is not text: a hand-edited line
+        duration=float(duration) if number_problem(duration) is None else None,  # type: ignore[arg-type]
+        git=plain_git(git),
         env=env if isinstance(env, dict) else {},
         starter_version=text("starter_version"),
         line=line,

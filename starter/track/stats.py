@@ -120,14 +120,19 @@ def t_quantile(p: float, df: float) -> float:
 
 
 class Summary:
-    """Running count, mean, sd, min and max of a stream of values (Welford), in O(1) memory."""
+    """Running count, mean, sd, min and max of a stream of values (Welford), in O(1) memory.
 
-    __slots__ = ("_m2", "high", "low", "mean", "n")
+    Robust to any finite values: sums and squares are taken of the values divided by a
+    power of two near the largest of them, so 1e308 twice or 1e-308 thrice neither
+    overflows nor underflows; an sd too large for a float is inf, never an error."""
+
+    __slots__ = ("_m2", "_scale", "high", "low", "mean", "n")
 
     def __init__(self, values: Any = ()) -> None:
         self.n = 0
         self.mean = 0.0
-        self._m2 = 0.0
+        self._m2 = 0.0  # the sum of squared deviations, divided by _scale**2
+        self._scale = 1.0
         self.low = math.inf
         self.high = -math.inf
         for value in values:
@@ -144,27 +149,53 @@ class Summary:
             if low == high:  # equal values: no spread, not 1e-15 of rounding noise
                 summary.n, summary.mean = n, float(low)
                 return summary
-            mean = math.fsum(values) / n
-            summary.n, summary.mean = n, mean
-            summary._m2 = math.fsum((x - mean) ** 2 for x in values)
+            scale = _scale_for(max(-low, high))
+            if scale == 1.0:  # the usual case: no division per value
+                mean = math.fsum(values) / n
+                m2 = math.fsum((x - mean) ** 2 for x in values)
+            else:
+                mean = math.fsum(x / scale for x in values) / n
+                m2 = math.fsum((x / scale - mean) ** 2 for x in values)
+                mean *= scale
+            summary.n, summary.mean, summary._m2, summary._scale = n, mean, m2, scale
         return summary
 
     def add(self, x: float) -> None:
         self.n += 1
-        delta = x - self.mean
-        self.mean += delta / self.n
-        self._m2 += delta * (x - self.mean)
         if x < self.low:
             self.low = x
         if x > self.high:
             self.high = x
+        scale = _scale_for(max(-self.low, self.high))
+        if scale != self._scale:  # the values grew past 1e100 (or all are below 1e-100)
+            if self._m2:  # nonzero only when the scale grows: the ratio is below 1
+                ratio = self._scale / scale
+                self._m2 *= ratio * ratio
+            self._scale = scale
+        mean = self.mean / scale
+        delta = x / scale - mean
+        mean += delta / self.n
+        self._m2 += delta * (x / scale - mean)
+        self.mean = mean * scale
 
     @property
     def sd(self) -> float | None:
         """The sample standard deviation (n - 1), or None below two values."""
         if self.n < 2:
             return None
-        return math.sqrt(max(self._m2, 0.0) / (self.n - 1))
+        root = math.sqrt(max(self._m2, 0.0) / (self.n - 1))
+        try:
+            return root * self._scale
+        except OverflowError:  # pragma: no cover - float * float gives inf, kept for clarity
+            return math.inf
+
+
+def _scale_for(largest: float) -> float:
+    """1.0 for values whose squares and sums stay finite and exact enough (1e-100 to 1e100
+    in size), else a power of two at most the largest value, to divide by before squaring."""
+    if largest == 0.0 or 1e-100 <= largest <= 1e100:
+        return 1.0
+    return math.ldexp(1.0, math.frexp(largest)[1] - 1)
 
 
 class MeanOfParts:
@@ -184,8 +215,14 @@ class MeanOfParts:
         if self.n >= 2:
             terms = [((p.sd or 0.0) ** 2 / p.n / (k * k), p.n - 1.0) for p in parts]
             a = math.fsum(t for t, _ in terms)
-            denominator = math.fsum(t * t / nu for t, nu in terms if t > 0)
-            df = a * a / denominator if denominator > 0 else math.fsum(nu for _, nu in terms)
+            # Welch-Satterthwaite on the terms scaled to at most 1: no square overflows
+            top = max((t for t, _ in terms), default=0.0)
+            denominator = math.fsum((t / top) ** 2 / nu for t, nu in terms if t > 0)
+            df = (
+                (a / top) ** 2 / denominator
+                if denominator > 0
+                else math.fsum(nu for _, nu in terms)
+            )
             self.mean_variance = (a, df)
 
     @property

@@ -262,7 +262,7 @@ def first_committed_runs(root: Path, times: list[str]) -> dict[str, tuple[str, s
     queries = sorted(set(times))
     for number, record in read_records(log_path(root), []):
         git = record.get("git")
-        if record["type"] != "run" or type(git) is not dict or not git.get("commit"):
+        if record["type"] != "run" or type(git) is not dict or type(git.get("commit")) is not str:
             continue
         when, run_id = record.get("time"), record.get("id")
         when = when if isinstance(when, str) and when else ""

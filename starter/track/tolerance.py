@@ -5,7 +5,7 @@ set before the results from one set after them."""
 from __future__ import annotations
 
 from starter.errors import InputError
-from starter.models import Claim
+from starter.models import Claim, shorten
 from starter.track.recorder import Repo, claim_of
 
 
@@ -47,6 +47,10 @@ def set_tolerance(
 
         if value is not None:
             raise InputError("give either VALUE --origin TEXT or --test-size N, not both")
+        if test_size > 10**15:
+            raise InputError(
+                f"--test-size {shorten(str(test_size))} is out of range (at most 10**15 items)"
+            )
         if not is_rate(claim):
             raise InputError(
                 f"--test-size gives twice the binomial SE of a rate of right and wrong items; "

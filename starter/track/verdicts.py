@@ -38,7 +38,7 @@ def rounding_unit(text: str | None) -> float:
             continue
         decimals = len(match.group("frac") or "")
         exponent = int(match.group("exp") or 0)
-        return 10.0 ** (exponent - decimals)
+        return 10.0 ** max(-300, min(300, exponent - decimals))  # "5.0e400" cannot overflow
     return 0.0
 
 
@@ -179,8 +179,10 @@ def _interval_from(
         df = nu_a
     elif a == 0.0:
         df = nu_b
-    else:
-        df = (a + b) ** 2 / (a * a / nu_a + b * b / nu_b)  # type: ignore[operator]
+    else:  # Welch-Satterthwaite, on a and b scaled to at most 1 so no square overflows
+        top = max(a, b)
+        a_, b_ = a / top, b / top
+        df = (a_ + b_) ** 2 / (a_ * a_ / nu_a + b_ * b_ / nu_b)  # type: ignore[operator]
     half = 0.0 if se == 0.0 else t_quantile(0.5 + CONFIDENCE / 2, df) * se  # type: ignore[arg-type]
     gap = _gap_of(claim, mean)
     if isinstance(claim.value, tuple):

@@ -146,11 +146,11 @@ def test_non_empty_folder_without_force_is_left_untouched(tmp_path: Path):
     assert entries(tmp_path) == ["repo"]
 
 
-def test_force_replaces_the_folder_and_leaves_nothing_else(tmp_path: Path):
+def test_force_writes_the_template_into_the_folder_and_leaves_nothing_else(tmp_path: Path):
     (tmp_path / "repo").mkdir()
     (tmp_path / "repo" / "old.txt").write_text("old")
     scaffold.create(catalog.get("lenet5"), tmp_path / "repo", force=True)
-    assert not (tmp_path / "repo" / "old.txt").exists()
+    assert (tmp_path / "repo" / "old.txt").read_text() == "old"  # never deleted (issue 10)
     assert (tmp_path / "repo" / "paper.toml").is_file()
     assert entries(tmp_path) == ["repo"]
 
@@ -159,7 +159,7 @@ def test_force_refuses_to_replace_the_current_folder(tmp_path: Path, monkeypatch
     (tmp_path / "repo").mkdir()
     (tmp_path / "repo" / "old.txt").write_text("old")
     monkeypatch.chdir(tmp_path / "repo")
-    with pytest.raises(ConflictError, match="refusing to replace"):
+    with pytest.raises(ConflictError, match="refusing to write into"):
         scaffold.create(catalog.get("lenet5"), Path("."), force=True)
     assert entries(tmp_path / "repo") == ["old.txt"]
 

@@ -109,10 +109,12 @@ def test_jobs_are_submitted_and_recorded_as_they_end_even_cancelled_ones(
     assert ok["metrics"] == {"acc": 70.1} and ok["env"]["python"] and ok["git"]["commit"]
     assert nan["failed"] and "loss is nan" in nan["sweep"]["log_tail"]
     assert cancelled["failed"] and cancelled["metrics"] == {}
-    assert "without a result" in cancelled["sweep"]["outcome"]
+    # the job's `starter run` passed the SIGINT on to the training and recorded it (issue 10)
+    assert cancelled["sweep"]["outcome"] == "interrupted by SIGINT"
+    assert cancelled["interrupted"] == "SIGINT"
     assert "training seed 3" in cancelled["sweep"]["log_tail"]
     shown = starter_proc("sweep", "--status", cwd=repo).stdout
-    assert "failed (the job ended without a result" in shown and "1 done, 2 failed" in shown
+    assert "failed (interrupted by SIGINT" in shown and "1 done, 2 failed" in shown
 
 
 def test_resume_submits_only_runs_never_submitted_and_waits(repo: Path) -> None:

@@ -207,7 +207,7 @@ def test_log_from_file_with_map_and_unclaimed_names(cli, repo: Path) -> None:
         (("log", "top1", "1", "--kind", "other"), 1, "--kind"),
         (("log", "top1", "1", "--param", "lr"), 1, "KEY=VALUE"),
         (("log", "--from", "missing.json"), 4, "missing.json"),
-        (("log",), 1, "CLAIM_ID VALUE"),
+        (("log",), 2, "missing argument 'CLAIM_ID'"),  # a usage error (README: exit 2)
         (("log", "--from", "other.log"), 1, "no name in other.log is a claim id or tied"),
     ],
 )

@@ -1,14 +1,20 @@
-"""What every metadata source returns (a Record) and the checks they share on answers."""
+"""What every metadata source returns (a Record) and the checks they share on answers: every
+text is cleaned of control characters here, where metadata enters starter, and an answer
+of an unexpected shape is a NetworkError naming the service, never a crash."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from starter.errors import NetworkError, NotFoundError
 from starter.models import Venue
+from starter.safetext import printable, safe_link
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,22 @@ def decode_json(reply: Any, service: str) -> Any:
         )
     try:
         return json.loads(reply.text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands of levels deep
         raise NetworkError(
             f"{name} answered malformed JSON (status {reply.status}); try again later"
+        ) from None
+
+
+def parsed(service: str, parse: Callable[[object], T], data: object) -> T:
+    """`parse(data)`, with an answer of a shape the parser does not expect (a number where
+    text belongs, a list for a table) turned into a NetworkError naming the service."""
+    from starter.papers.http import service_name
+
+    try:
+        return parse(data)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError):
+        raise NetworkError(
+            f"{service_name(service)} answered a record of an unexpected shape; try again later"
         ) from None
 
 
@@ -64,21 +83,34 @@ def check_found(reply: Any, service: str, what: str, hint: str) -> None:
         )
 
 
-def clean_text(text: str | None) -> str | None:
-    """Collapse whitespace (feeds wrap titles and abstracts); empty becomes None."""
+def clean_text(text: object, numbers: bool = False) -> str | None:
+    """Collapse whitespace (feeds wrap titles and abstracts) and drop control characters
+    (terminal escapes); empty becomes None; with `numbers` (a volume, a page) a number
+    becomes its text. Anything else is a TypeError, which `parsed` reports as a malformed
+    answer."""
     if text is None:
         return None
-    text = re.sub(r"\s+", " ", text).strip()
+    if numbers and isinstance(text, int | float) and not isinstance(text, bool):
+        text = str(text)
+    if not isinstance(text, str):
+        raise TypeError(f"expected text, got {type(text).__name__}")
+    text = re.sub(r"\s+", " ", printable(text, keep="")).strip()
     return text or None
 
 
+def clean_link(text: object) -> str | None:
+    """An http(s) link from an answer, or None (a `javascript:` link is not one)."""
+    return safe_link(clean_text(text))
+
+
 def strip_tags(text: str | None) -> str | None:
-    """Text without markup (Crossref abstracts are JATS XML: <jats:p>...)."""
+    """Text without markup (Crossref abstracts are JATS XML: <jats:p>...), in linear time
+    whatever the text (a tag never closed is no tag)."""
     if text is None:
         return None
     import html
 
-    return clean_text(html.unescape(re.sub(r"<[^>]+>", " ", text)))
+    return clean_text(html.unescape(re.sub(r"<[^<>]*>", " ", text)))
 
 
 GITHUB_URL = re.compile(r"https?://(?:www\.)?github\.com/[\w.-]+/[\w.-]+", re.I)
@@ -92,8 +124,8 @@ def find_github_url(*texts: str | None) -> str | None:
     return None
 
 
-def year_of(date: str | None) -> int | None:
+def year_of(date: object) -> int | None:
     """The year of an ISO date (`2017-06-12T17:57:34Z` -> 2017)."""
-    if date and (match := re.match(r"(\d{4})", date)):
+    if isinstance(date, str) and (match := re.match(r"(\d{4})", date)):
         return int(match[1])
     return None

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 from starter.errors import InputError, NetworkError, NotFoundError
 from starter.models import Venue
+from starter.papers.identifiers import checked_arxiv_id, checked_doi
 from starter.papers.sources import Record, clean_text, find_github_url, year_of
 
 NS = {
@@ -58,8 +59,8 @@ def _entry(entry: Any) -> Record:
     text = lambda path: clean_text(entry.findtext(path, None, NS))  # noqa: E731
     entry_id = entry.findtext("atom:id", "", NS).strip()
     match = _ID_IN_URL.search(entry_id)
-    arxiv_id = match["id"] if match else None
-    version = int(match["v"]) if match and match["v"] else None
+    arxiv_id = checked_arxiv_id(match["id"]) if match else None
+    version = int(match["v"]) if match and match["v"] and arxiv_id else None
     authors, affiliations = [], []
     for author in entry.findall("atom:author", NS):
         name = clean_text(author.findtext("atom:name", None, NS))
@@ -88,7 +89,7 @@ def _entry(entry: Any) -> Record:
         authors=tuple(authors),
         year=year_of(published),
         venue=Venue(name=journal_ref) if journal_ref else Venue(),
-        doi=text("arxiv:doi"),
+        doi=checked_doi(text("arxiv:doi")),
         arxiv_id=arxiv_id,
         abstract=abstract,
         code_url=find_github_url(comment, abstract),

@@ -6,7 +6,16 @@ from typing import Any
 from urllib.parse import quote
 
 from starter.models import Venue
-from starter.papers.sources import Record, check_found, clean_text, decode_json, strip_tags
+from starter.papers.identifiers import checked_doi
+from starter.papers.sources import (
+    Record,
+    check_found,
+    clean_link,
+    clean_text,
+    decode_json,
+    parsed,
+    strip_tags,
+)
 
 
 def fetch(client: Any, doi: str) -> Any:
@@ -19,7 +28,7 @@ def fetch(client: Any, doi: str) -> Any:
 def lookup(client: Any, doi: str) -> Record:
     reply = fetch(client, doi)
     check_found(reply, "crossref", f"DOI {doi}", "check the DOI")
-    return parse(decode_json(reply, "crossref"))
+    return parsed("crossref", parse, decode_json(reply, "crossref"))
 
 
 def parse(data: Any) -> Record:
@@ -46,7 +55,7 @@ def parse_work(work: dict[str, Any], source: str) -> Record:
             authors.append(name)
             families.append(family or name.split()[-1])
     pages = clean_text(_text(work.get("page"))) or clean_text(_text(work.get("article-number")))
-    container = _first(work.get("container-title"))
+    container = _container(work)
     return Record(
         source=source,
         title=strip_tags(title),
@@ -59,12 +68,30 @@ def parse_work(work: dict[str, Any], source: str) -> Record:
             number=clean_text(_text(work.get("issue"))),
             pages=pages,
         ),
-        doi=clean_text(_text(work.get("DOI"))),
-        url=clean_text(_text(work.get("URL"))),
+        doi=checked_doi(clean_text(_text(work.get("DOI")))),
+        url=clean_link(_text(work.get("URL"))),
         abstract=strip_tags(_text(work.get("abstract"))),
         publisher=clean_text(_text(work.get("publisher"))),
         kind=clean_text(_text(work.get("type"))),
     )
+
+
+def _container(work: dict[str, Any]) -> str | None:
+    """The journal's or proceedings' full name: Crossref may list an abbreviation with it
+    (`["ApJ", "The Astrophysical Journal"]`), and names the abbreviations apart in
+    `short-container-title`; the longest of the names that are no abbreviation wins."""
+    names = _texts(work.get("container-title"))
+    short = {n.lower() for n in _texts(work.get("short-container-title"))}
+    full = [n for n in names if n.lower() not in short] or names
+    return clean_text(max(full, key=len)) if full else None
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and v.strip()]
 
 
 def _person(person: dict[str, Any]) -> tuple[str | None, str | None]:

@@ -4,19 +4,18 @@ Crossref does not know (DataCite and others)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-from starter.papers.sources import Record, check_found, decode_json
+from starter.papers.sources import Record, check_found, decode_json, parsed
 
 BIBTEX = "application/x-bibtex"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 
 
 def _url(doi: str) -> str:
-    from starter.papers.http import base_url
+    from starter.papers.http import base_url, path_segments
 
     # The resolver takes the DOI as a path; keep its slashes, encode what breaks a URL.
-    return f"{base_url('doi')}/{quote(doi, safe='/:;()')}"
+    return f"{base_url('doi')}/{path_segments(doi, safe=':;()')}"
 
 
 def fetch_bibtex(client: Any, doi: str) -> Any:
@@ -61,4 +60,4 @@ def lookup(client: Any, doi: str) -> Record:
         from starter.errors import NetworkError
 
         raise NetworkError("the DOI resolver answered JSON without a work record; try again")
-    return parse_work(data, source="doi")
+    return parsed("doi", lambda work: parse_work(work, source="doi"), data)  # type: ignore[arg-type]

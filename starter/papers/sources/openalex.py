@@ -4,10 +4,10 @@ inverted index."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from starter.models import Venue
-from starter.papers.sources import Record, check_found, clean_text, decode_json
+from starter.papers.identifiers import checked_doi
+from starter.papers.sources import Record, check_found, clean_link, clean_text, decode_json, parsed
 
 
 def work_id(kind: str, value: str) -> str:
@@ -16,9 +16,9 @@ def work_id(kind: str, value: str) -> str:
 
 
 def fetch(client: Any, ident: str) -> Any:
-    from starter.papers.http import base_url
+    from starter.papers.http import base_url, path_segments
 
-    return client.get("openalex", f"{base_url('openalex')}/works/{quote(ident, safe=':/')}")
+    return client.get("openalex", f"{base_url('openalex')}/works/{path_segments(ident, safe=':')}")
 
 
 def fetch_search(client: Any, query: str, limit: int = 10) -> Any:
@@ -31,7 +31,7 @@ def fetch_search(client: Any, query: str, limit: int = 10) -> Any:
 def lookup(client: Any, ident: str) -> Record:
     reply = fetch(client, ident)
     check_found(reply, "openalex", f"work {ident}", "check the id")
-    return parse(decode_json(reply, "openalex"))
+    return parsed("openalex", parse, decode_json(reply, "openalex"))
 
 
 def search(client: Any, query: str, limit: int = 10) -> list[Record]:
@@ -39,7 +39,8 @@ def search(client: Any, query: str, limit: int = 10) -> list[Record]:
     check_found(reply, "openalex", f"search {query!r}", "try other words")
     data = decode_json(reply, "openalex")
     items = data.get("results") if isinstance(data, dict) else None
-    return [parse(item) for item in items or [] if isinstance(item, dict)]
+    items = items if isinstance(items, list) else []
+    return [parsed("openalex", parse, item) for item in items if isinstance(item, dict)]
 
 
 def parse(data: Any) -> Record:
@@ -59,11 +60,10 @@ def parse(data: Any) -> Record:
     source = source if isinstance(source, dict) else {}
     biblio = data.get("biblio")
     biblio = biblio if isinstance(biblio, dict) else {}
-    first, last = biblio.get("first_page"), biblio.get("last_page")
+    first = clean_text(biblio.get("first_page"), numbers=True)
+    last = clean_text(biblio.get("last_page"), numbers=True)
     pages = f"{first}-{last}" if first and last and first != last else first
-    doi = clean_text(data.get("doi"))
-    if doi:
-        doi = doi.split("doi.org/", 1)[-1]
+    doi = checked_doi(clean_text(data.get("doi")))
     year = data.get("publication_year")
     ident = clean_text(data.get("id"))
     return Record(
@@ -73,13 +73,13 @@ def parse(data: Any) -> Record:
         year=year if isinstance(year, int) and not isinstance(year, bool) else None,
         venue=Venue(
             name=clean_text(source.get("display_name")),
-            volume=clean_text(biblio.get("volume")),
-            number=clean_text(biblio.get("issue")),
-            pages=clean_text(pages),
+            volume=clean_text(biblio.get("volume"), numbers=True),
+            number=clean_text(biblio.get("issue"), numbers=True),
+            pages=clean_text(pages, numbers=True),
         ),
         doi=doi,
         arxiv_id=_arxiv_id(data),
-        url=clean_text(location.get("landing_page_url")),
+        url=clean_link(location.get("landing_page_url")),
         abstract=rebuild_abstract(data.get("abstract_inverted_index")),
         kind=clean_text(data.get("type")),
         ids={"openalex": ident.rsplit("/", 1)[-1]} if ident else {},
@@ -93,8 +93,8 @@ def rebuild_abstract(index: Any) -> str | None:
     slots: dict[int, str] = {}
     for word, positions in index.items():
         for position in positions if isinstance(positions, list) else []:
-            if isinstance(position, int):
-                slots[position] = word
+            if isinstance(position, int) and 0 <= position < 1_000_000:
+                slots[position] = str(word)
     return clean_text(" ".join(slots[i] for i in sorted(slots)))
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from starter.models import Venue
-from starter.papers.sources import Record, check_found, clean_text, decode_json
+from starter.papers.identifiers import checked_arxiv_id, checked_doi
+from starter.papers.sources import Record, check_found, clean_link, clean_text, decode_json, parsed
 
 FIELDS = "title,authors,year,venue,journal,externalIds,abstract,url,publicationDate"
 SEARCH_FIELDS = "title,authors,year,venue,externalIds"
@@ -19,9 +19,9 @@ def paper_id(kind: str, value: str) -> str:
 
 
 def fetch(client: Any, ident: str) -> Any:
-    from starter.papers.http import base_url
+    from starter.papers.http import base_url, path_segments
 
-    url = f"{base_url('semanticscholar')}/paper/{quote(ident, safe=':/')}"
+    url = f"{base_url('semanticscholar')}/paper/{path_segments(ident, safe=':')}"
     return client.get("semanticscholar", url, params={"fields": FIELDS})
 
 
@@ -37,7 +37,7 @@ def fetch_search(client: Any, query: str, limit: int = 10) -> Any:
 def lookup(client: Any, ident: str) -> Record:
     reply = fetch(client, ident)
     check_found(reply, "semanticscholar", f"paper {ident}", "check the id")
-    return parse(decode_json(reply, "semanticscholar"))
+    return parsed("semanticscholar", parse, decode_json(reply, "semanticscholar"))
 
 
 def search(client: Any, query: str, limit: int = 10) -> list[Record]:
@@ -45,7 +45,8 @@ def search(client: Any, query: str, limit: int = 10) -> list[Record]:
     check_found(reply, "semanticscholar", f"search {query!r}", "try other words")
     data = decode_json(reply, "semanticscholar")
     items = data.get("data") if isinstance(data, dict) else None
-    return [parse(item) for item in items or [] if isinstance(item, dict)]
+    items = items if isinstance(items, list) else []
+    return [parsed("semanticscholar", parse, item) for item in items if isinstance(item, dict)]
 
 
 def parse(data: Any) -> Record:
@@ -79,12 +80,12 @@ def parse(data: Any) -> Record:
         year=year if isinstance(year, int) and not isinstance(year, bool) else None,
         venue=Venue(
             name=venue_name,
-            volume=clean_text(str(journal["volume"])) if journal.get("volume") else None,
-            pages=clean_text(str(journal["pages"])) if journal.get("pages") else None,
+            volume=clean_text(journal.get("volume"), numbers=True),
+            pages=clean_text(journal.get("pages"), numbers=True),
         ),
-        doi=clean_text(external.get("DOI")),
-        arxiv_id=clean_text(external.get("ArXiv")),
-        url=clean_text(data.get("url")),
+        doi=checked_doi(clean_text(external.get("DOI"))),
+        arxiv_id=checked_arxiv_id(external.get("ArXiv")),
+        url=clean_link(data.get("url")),
         abstract=clean_text(data.get("abstract")),
         ids=ids,
     )

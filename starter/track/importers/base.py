@@ -68,7 +68,10 @@ def number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer of hundreds of digits: not finite as a float
+            return math.inf if value > 0 else -math.inf
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -194,7 +197,9 @@ def read_json(path: Path) -> Any:
         # NaN and Infinity are read (Python's json accepts them) and dropped later.
         return json.loads(text)
     except ValueError as exc:
-        raise InputError(f"{path} is not valid JSON ({exc})") from None
+        raise InputError(f"{path} is not valid JSON ({str(exc)[:80]})") from None
+    except RecursionError:
+        raise InputError(f"{path} is not valid JSON (nested too deep)") from None
 
 
 def content_id(*paths: Path) -> str:

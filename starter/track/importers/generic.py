@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from starter.errors import InputError
+from starter.models import number_problem, shorten
 from starter.track.importers.base import (
     Imported,
     ImportedRun,
@@ -140,12 +141,14 @@ def _one_run(pairs: list[tuple[str, float]], notes: list[str]) -> dict[str, floa
     return metrics
 
 
-def _numeric_items(record: dict) -> list[tuple[str, float]]:
+def _numeric_items(record: dict, where: str = "the file") -> list[tuple[str, float]]:
     items = []
     for key, value in record.items():
         if isinstance(value, bool):
             continue
         if isinstance(value, int | float):
+            if problem := number_problem(value):
+                raise InputError(f"{where}: {shorten(str(key))} is {problem}")
             items.append((str(key), float(value)))
         elif isinstance(value, str):
             number = _number(value)
@@ -227,12 +230,15 @@ def read_file(
     if fmt == "json":
         try:
             data = json.loads(text)
-        except ValueError as exc:
-            raise InputError(f"{path} is not valid JSON ({exc}); fix it or pick --format") from None
+        except (ValueError, RecursionError) as exc:
+            reason = shorten(str(exc), 80) if isinstance(exc, ValueError) else "nested too deep"
+            raise InputError(
+                f"{path} is not valid JSON ({reason}); fix it or pick --format"
+            ) from None
         items = data if isinstance(data, list) else [data]
         if not all(isinstance(item, dict) for item in items):
             raise InputError(f"{path}: expected a JSON object of metric names to numbers")
-        records = [_numeric_items(item) for item in items]
+        records = [_numeric_items(item, str(path)) for item in items]
     elif fmt == "jsonl":
         records = []
         for number, line in enumerate(text.splitlines(), start=1):
@@ -240,10 +246,10 @@ def read_file(
                 continue
             try:
                 item = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise InputError(f"{path} line {number}: not valid JSON") from None
             if isinstance(item, dict):
-                records.append(_numeric_items(item))
+                records.append(_numeric_items(item, f"{path} line {number}"))
     elif fmt == "csv":
         import csv
 
@@ -277,6 +283,6 @@ def read_file(
         )
     for run in runs:
         for key, value in run.metrics.items():
-            if not math.isfinite(value):
-                raise InputError(f"{path}: {key} = {value} is not a finite number")
+            if problem := number_problem(value):
+                raise InputError(f"{path}: {shorten(key)} = {shorten(str(value))} is {problem}")
     return Imported(tool=tool, runs=runs, notes=notes, read=[shown(path)])

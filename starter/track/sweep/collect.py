@@ -68,7 +68,10 @@ def record_for(sweep: Sweep, run: RunState, outcome: Outcome) -> dict[str, Any]:
             # The engine ran a copy without git (Ray's working_dir): the submitted state.
             record["git"] = sweep.git
         if record.get("failed"):
-            info["outcome"] = f"exit {result.get('exit_code')}"
+            stopped = record.get("interrupted")  # a signal passed on by `starter run`
+            info["outcome"] = (
+                f"interrupted by {stopped}" if stopped else f"exit {result.get('exit_code')}"
+            )
     if result.get("host") and not record.get("env"):
         record["env"] = {"host": result["host"]}
     if record.get("failed"):
