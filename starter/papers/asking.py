@@ -64,6 +64,9 @@ class Tracker:
         if len(threads) == 1:
             threads[0].run()  # one source: no thread needed
         else:
+            # Open the HTTP cache here first: set up by one connection (its tables, WAL mode)
+            # before the threads' own connections use it, never by several at once.
+            _ = self.client.session
             for thread in threads:
                 thread.start()
         deadline = self.client.deadline
