@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +35,8 @@ def config_dir() -> Path:
     """`STARTER_CONFIG_DIR`, else the user's config folder (e.g. ~/.config/starter)."""
     if env := os.environ.get("STARTER_CONFIG_DIR"):
         return Path(env)
+    if sys.platform == "linux":
+        return _xdg("XDG_CONFIG_HOME", "~/.config")
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("starter", appauthor=False))
@@ -43,9 +46,19 @@ def cache_dir() -> Path:
     """`STARTER_CACHE_DIR`, else the user's cache folder (e.g. ~/.cache/starter)."""
     if env := os.environ.get("STARTER_CACHE_DIR"):
         return Path(env)
+    if sys.platform == "linux":
+        return _xdg("XDG_CACHE_HOME", "~/.cache")
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("starter", appauthor=False))
+
+
+def _xdg(variable: str, default: str) -> Path:
+    """What platformdirs answers on Linux (the XDG base directories), without importing it:
+    `starter show` and `search` read the config on every call, and platformdirs with what it
+    imports costs them ~3 ms. Elsewhere (macOS, Windows) platformdirs answers."""
+    base = os.environ.get(variable, "").strip()
+    return Path(base or os.path.expanduser(default)) / "starter"
 
 
 def config_file() -> Path:

@@ -4,7 +4,6 @@ concurrent writers apart."""
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,8 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    import tempfile  # here: the results log's writers import this module only for its lock
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -55,6 +56,7 @@ class folder_lock:
             import fcntl
         except ImportError:  # Windows
             import hashlib
+            import tempfile
 
             from filelock import FileLock
 

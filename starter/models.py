@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from starter.safetext import safe_link
 
@@ -43,8 +43,12 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else f"{text[: limit - 13]}... ({len(text):,} chars)"
 
 
-@dataclass(frozen=True)
-class Venue:
+# The three small values below are NamedTuples, the two large ones dataclasses: every
+# command that reads a card defines them, and a dataclass costs about a millisecond to
+# define (its methods are compiled from source at import), a NamedTuple a tenth of that.
+
+
+class Venue(NamedTuple):
     """Where the paper was published."""
 
     name: str | None = None
@@ -64,8 +68,7 @@ class Venue:
         return text.strip()
 
 
-@dataclass(frozen=True)
-class Aggregation:
+class Aggregation(NamedTuple):
     """How the paper aggregated a reported number: one run, the best or the mean of n."""
 
     kind: AggregationKind = "single"
@@ -73,8 +76,7 @@ class Aggregation:
     spread: float | None = None  # a standard deviation over the n runs
 
 
-@dataclass(frozen=True)
-class Derivation:
+class Derivation(NamedTuple):
     """How the paper computes a claim from other claims: the mean over `parts` (claim ids),
     e.g. a mean over 22 games or the GLUE average; recomputed from the parts' runs."""
 
@@ -214,6 +216,8 @@ def to_plain(value: Any) -> Any:
     """A dataclass tree as JSON-ready dicts and lists (tuples become lists)."""
     if hasattr(value, "__dataclass_fields__"):
         return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
+    if hasattr(value, "_asdict"):  # a NamedTuple: a record, not a list
+        return {name: to_plain(item) for name, item in value._asdict().items()}
     if isinstance(value, tuple | list):
         return [to_plain(v) for v in value]
     if isinstance(value, dict):

@@ -88,13 +88,14 @@ def parse_claim_value(text: str | None) -> tuple[ClaimValue, str | None, str | N
     return (int(value) if whole else value), raw, unit
 
 
+# Patterns kept as text and compiled (then cached by `re`) when a claim is added: `starter
+# log` imports this module too and would pay for compiling them at every start.
 # "~2.85", "≈ 2.85", "about 3%", "approx. 0.7": a value the paper gives as approximate.
-_APPROXIMATE = re.compile(
-    r"^\s*(?:~|≈|∼|about\b|approx\.?|approximately\b|around\b|roughly\b|circa\b|ca\.)\s*",
-    re.IGNORECASE,
+_APPROXIMATE = (
+    r"(?i)^\s*(?:~|≈|∼|about\b|approx\.?|approximately\b|around\b|roughly\b|circa\b|ca\.)\s*"
 )
 # "6.43 (6.61±0.16)": the best of n runs, then their mean ± sd, in one print.
-_BEST_AND_MEAN = re.compile(
+_BEST_AND_MEAN = (
     r"^(?P<best>[^()]+?)\s*\(\s*(?P<mean>[^()±]+?)\s*(?:±|\+/-|\+-)\s*(?P<sd>[^()±]+?)\s*\)$"
 )
 
@@ -119,7 +120,7 @@ def parse_printed(text: str | None) -> Printed:
     unit = None
     if "%" in raw:
         raw, unit = raw.replace("%", "").strip(), "%"
-    pair = _BEST_AND_MEAN.match(raw)
+    pair = re.match(_BEST_AND_MEAN, raw)
     if pair:
         best = parse_printed(pair.group("best"))
         if isinstance(best.value, tuple):
@@ -131,7 +132,7 @@ def parse_printed(text: str | None) -> Printed:
             raise InputError(f"value {text!r}: the sd after ± must be zero or more")
         return Printed(best.value, best.value_text, unit, best.approximate, (mean, mean_text, sd))
     approximate = False
-    bare = _APPROXIMATE.sub("", raw, count=1)
+    bare = re.sub(_APPROXIMATE, "", raw, count=1)
     if bare != raw:
         approximate, raw = True, bare.strip()
     value, value_text, _ = parse_claim_value(raw)

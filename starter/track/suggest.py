@@ -58,12 +58,12 @@ _NOT_RATE_WORDS = (
 )
 # A test-set size is read only where the text plainly gives one: "test (10,000)", "(10k)",
 # "50,000 images". A bare number could be anything ("ResNet-110").
-_SIZE = re.compile(
-    r"(?:\(\s*(?P<paren>\d[\d,]*(?:\.\d+)?)\s*(?P<k1>k)?\s*\))"
+# (Text, compiled and cached by `re` when first used: `starter log` imports this module.)
+_SIZE = (
+    r"(?i)(?:\(\s*(?P<paren>\d[\d,]*(?:\.\d+)?)\s*(?P<k1>k)?\s*\))"
     r"|(?:(?<![\w.,-])(?P<count>\d[\d,]*(?:\.\d+)?)\s*(?P<k2>k)?\s+"
     r"(?:images|items|examples|samples|sentences|pairs|digits|words|utterances|documents|"
-    r"questions|clips|videos)\b)",
-    re.IGNORECASE,
+    r"questions|clips|videos)\b)"
 )
 
 
@@ -84,7 +84,7 @@ def is_rate(claim: Claim) -> bool:
 def size_in_text(claim: Claim) -> int | None:
     """A test-set size printed in the claim's split or dataset, e.g. "test (10,000)"."""
     for text in (claim.split, claim.dataset):
-        for match in _SIZE.finditer(text or ""):
+        for match in re.finditer(_SIZE, text or ""):
             number = (match.group("paren") or match.group("count")).replace(",", "")
             size = float(number) * (1000 if match.group("k1") or match.group("k2") else 1)
             if size >= 1 and size.is_integer():

@@ -6,6 +6,7 @@ value_text that says another number, and a 100,000-character value never echoed 
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,21 @@ def test_a_value_text_that_says_another_number_is_refused_naming_the_claim(
 
 def test_every_catalog_card_says_its_values_as_printed() -> None:
     assert [catalog.get(key).key for key in catalog.keys()] == catalog.keys()  # noqa: SIM118
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG shortcut is taken on Linux only")
+@pytest.mark.parametrize("xdg", [None, "", "/somewhere/else"])
+def test_config_and_cache_folders_are_where_platformdirs_puts_them(monkeypatch, xdg):
+    import platformdirs
+
+    from starter import config
+
+    monkeypatch.delenv("STARTER_CONFIG_DIR", raising=False)
+    monkeypatch.delenv("STARTER_CACHE_DIR", raising=False)
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        if xdg is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, xdg)
+    assert config.config_dir() == Path(platformdirs.user_config_dir("starter", appauthor=False))
+    assert config.cache_dir() == Path(platformdirs.user_cache_dir("starter", appauthor=False))

@@ -304,12 +304,15 @@ def test_search_lists_catalog_and_service_candidates_with_their_ids(cli, service
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     refs = {r["ref"]: r for r in data["results"]}
-    found_in = refs["cond-mat/0603029"]["found_in"]
-    assert found_in == ["arxiv", "semanticscholar"], (data, result.stderr)
+    assert refs["cond-mat/0603029"]["found_in"] == ["arxiv", "semanticscholar"], (
+        data,
+        result.stderr,
+    )
     assert refs["cond-mat/0603029"]["doi"] == "10.1103/PhysRevB.74.024520"
     assert refs["b" * 40]["title"] == "Checkerboards everywhere"
-    sources = data["sources"]
-    assert sources == {"arxiv": "ok", "semanticscholar": "ok", "openalex": "ok"}, sources
+    assert data["sources"] == {"arxiv": "ok", "semanticscholar": "ok", "openalex": "ok"}, data[
+        "sources"
+    ]
 
 
 def test_search_finds_catalog_papers_when_the_services_fail(cli, services):
