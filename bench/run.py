@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 import network  # noqa: E402
 import sandbox  # noqa: E402
 import scale  # noqa: E402
+import update  # noqa: E402
 import where  # noqa: E402
 from timing import Command, Timings, markdown, measure  # noqa: E402
 
@@ -40,7 +41,7 @@ ADAPTERS = ANCHORS / "adapters"
 PAPER = "lecun1989"  # a catalog paper: `starter new` needs no network for it
 CLAIM = "test-error"
 ARXIV_ID = "hep-ex/0406020v1"  # served from fixtures/ by the loopback server
-SCENARIOS = ("startup", "scaffold", "log", "metadata", "network", "scale")
+SCENARIOS = ("startup", "scaffold", "update", "log", "metadata", "network", "scale")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def header(bench: Bench, quick: bool) -> str:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    dists = ["starter", "typer", "click", "cookiecutter", "copier", "mlflow", "pyinstrument"]
+    dists = ["paper-starter", "typer", "click", "cookiecutter", "copier", "mlflow", "pyinstrument"]
     return "\n".join(
         [
             "## starter benchmark",
@@ -302,6 +303,34 @@ def scaffold(bench: Bench) -> None:
             f"CPU {timings.ratio('starter new (with commit)', 'cookiecutter + git', cpu=True):.2f}×"
         )
     bench.target("`starter new --offline` with commit vs cookiecutter + git", 0.8, ratio, also=cpu)
+
+
+def update_scenario(bench: Bench) -> None:
+    """`starter update` vs `cruft update` and `copier update` (bench/update.py)."""
+    try:
+        prepared = update.prepare(bench.work, bench.env, bench.starter)
+    except RuntimeError as exc:
+        bench.notes.append(f"update: not timed ({exc})")
+        bench.target("`starter update` vs `cruft update`", 0.5, None)
+        return
+    commands = [bench.cmd(label, argv) for label, argv in prepared["wrappers"].items()]
+    timings = bench.time(
+        "Updating a committed, user-edited project from template v1 to v2 "
+        "(each run resets the project first)",
+        commands,
+        ["cruft update", "copier update"],
+    )
+    print(update.merge_report(prepared["projects"]), flush=True)
+    bench.notes.append(
+        "update: `starter update` exits 7 on purpose (the expected conflict); copier and "
+        "cruft exit 0 with a conflict"
+    )
+    bench.target(
+        "`starter update` vs `cruft update`",
+        0.5,
+        timings.ratio("starter update", "cruft update"),
+        also=f"CPU {timings.ratio('starter update', 'cruft update', cpu=True):.2f}×",
+    )
 
 
 MLFLOW_STORE_NOTE = "MLflow logs to its default local store (nothing configured)"
@@ -558,6 +587,7 @@ def main() -> int:
         steps = {
             "startup": lambda: startup(bench),
             "scaffold": lambda: scaffold(bench),
+            "update": lambda: update_scenario(bench),
             "log": lambda: logging(bench),
             "metadata": lambda: metadata(bench),
             "network": lambda: network_scenario(bench),

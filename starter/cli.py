@@ -123,6 +123,7 @@ SETTINGS: dict[str, Any] = dict(
 # also the order of `starter --help`.
 COMMANDS = {
     "new": "new",
+    "update": "update",
     "catalog": "papers",
     "show": "papers",
     "search": "papers",

@@ -44,6 +44,15 @@ def new(
         help="Write the template's files into a non-empty DIRECTORY; your other files are "
         "kept, and a git history or results log is never replaced.",
     ),
+    require: str | None = typer.Option(
+        None,
+        "--require",
+        help="What the repository's CI asks of `starter status --check`: reproduced or "
+        "judged [default: the plain check].",
+    ),
+    pretend: bool = typer.Option(
+        False, "--pretend", help="List the files that would be written; write nothing."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print what was created as JSON."),
     extract: bool = typer.Option(
         False,
@@ -54,7 +63,8 @@ def new(
     """Create a reimplementation repository for PAPER.
 
     Renders a project template into DIRECTORY, adds the paper card (paper.toml) and makes
-    one git commit in your name. Nothing is left behind if it fails.
+    one git commit in your name. Nothing is left behind if it fails. The template and your
+    answers are recorded in .starter/, for `starter update`.
 
     Example: starter new lenet5 --template pytorch --offline
     """
@@ -79,9 +89,14 @@ def new(
         license_id=conf.license,
         git=not no_git,
         force=force,
+        require=require,
+        pretend=pretend,
     )
     if as_json:
         print_json({**result.to_json(), "drafted": drafted} if extract else result.to_json())
+        return
+    if pretend:
+        _print_pretend(result)
         return
     _print_summary(result)
     if drafted:
@@ -109,6 +124,17 @@ def _with_drafts(found: Any, offline: bool, *, quiet: bool) -> tuple[Any, list[s
     return paper, [d.claim.id for d in outcome.added]
 
 
+def _print_pretend(result: Any) -> None:
+    existing = result.path.exists() and any(result.path.iterdir())
+    where = f"{result.path}/" + (" (into what is there: --force)" if existing else "")
+    typer.echo(
+        f"Would create {where} with {len(result.files)} files "
+        f"(template {result.template}); nothing was written (--pretend):"
+    )
+    for name in result.files:
+        typer.echo(f"  {name}")
+
+
 def _print_summary(result: Any) -> None:
     """Where the repository is and what to do next. Plain text: rich would cost ~25 ms of
     imports for eight lines (bench/README.md)."""
@@ -125,7 +151,7 @@ def _print_summary(result: Any) -> None:
     typer.echo(f" {shown}/ ({what})\n\nNext steps:")
     for step in (
         f"cd {shlex.quote(str(shown))}",
-        'python -m pip install -e ".[test]"',
+        "python -m pip install -e . --group dev     # pip 25.1 or newer",
         "python -m pytest",
         f"python -m {result.package}.train",
         f"starter run -- python -m {result.package}.train   # records the metrics it writes",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
+import dataclasses
 import keyword
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -16,10 +15,14 @@ from typing import Any
 from starter import __version__
 from starter.errors import InputError, SetupError
 from starter.models import Paper, slugify
+from starter.scaffold.context import RESULTS_BEGIN, RESULTS_END, build_context, license_text
+
+__all__ = ["RESULTS_BEGIN", "RESULTS_END", "build_context", "create", "license_text"]
 
 LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause")
-RESULTS_BEGIN = "<!-- starter:results:begin -->"
-RESULTS_END = "<!-- starter:results:end -->"
+# What the generated CI asks of `starter status --check` (`starter new --require`): nothing
+# more than the plain check (no central claim not reproduced), or more.
+REQUIRE_CHOICES = ("reproduced", "judged")
 # Names a package must not take: they would shadow what its own code or tests import.
 _RESERVED = frozenset({"src", "tests", "test", "setup", "site", "numpy", "torch", "starter"})
 
@@ -39,9 +42,12 @@ class ScaffoldResult:
     license: str
     commit: str | None = None
     branch: str | None = None
+    require: str | None = None
+    pretend: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "pretend": self.pretend,
             "path": str(self.path),
             "paper": self.paper_key,
             "package": self.package,
@@ -53,6 +59,7 @@ class ScaffoldResult:
             "license": self.license,
             "commit": self.commit,
             "branch": self.branch,
+            "require": self.require,
         }
 
 
@@ -76,136 +83,24 @@ def package_name(paper: Paper) -> str:
     return name
 
 
+def normalize_require(require: str | None) -> str | None:
+    if require is None or not require.strip() or require.strip().lower() == "none":
+        return None
+    wanted = require.strip().lower()
+    if wanted not in REQUIRE_CHOICES:
+        raise InputError(
+            f"unknown --require {require!r}; choose {' or '.join(REQUIRE_CHOICES)}, "
+            "or leave it out for the plain check"
+        )
+    return wanted
+
+
 def normalize_license(license_id: str | None) -> str:
     wanted = (license_id or "MIT").strip()
     for known in LICENSES:
         if known.lower() == wanted.lower():
             return known
     raise InputError(f"unknown licence {wanted!r}; choose one of {', '.join(LICENSES)}")
-
-
-# ----------------------------------------------------------------------------- context
-
-
-def build_context(
-    paper: Paper,
-    *,
-    package: str,
-    project: str,
-    author: str,
-    email: str | None,
-    license_id: str,
-    template_defaults: dict[str, Any],
-) -> dict[str, Any]:
-    """Everything a template may use; the README lists it under "Templates"."""
-    from markupsafe import Markup
-
-    from starter.papers.bibtex import (
-        citation_key,
-        paper_bibtex,
-        software_bibtex,
-        split_name,
-        venue_kind,
-    )
-
-    year = _dt.date.today().year
-    given, family = split_name(author)
-    # Drafts (`--extract`) wait in paper.toml for review; the README lists reviewed claims.
-    claims = [c for c in paper.claims if c.confidence != "draft"]
-    measured = [c for c in claims if c.value is not None and c.direction is not None]
-    context: dict[str, Any] = {
-        **template_defaults,
-        "paper": paper,
-        "claims": claims,
-        "central_claims": [c for c in claims if c.central],
-        "measured_claims": measured,
-        "datasets": sorted({c.dataset for c in claims if c.dataset}),
-        "cite_as": f"{paper.short_authors()} ({paper.year})"
-        if paper.year
-        else paper.short_authors(),
-        "authors_text": _authors_text(paper.authors),
-        "venue_text": paper.venue.citation(),
-        "venue_kind": venue_kind(paper),
-        "author": author,
-        "author_given": given,
-        "author_family": family,
-        "paper_authors_split": [split_name(a) for a in paper.authors],
-        "email": email,
-        "year": year,
-        "license": license_id,
-        "package": package,
-        "project": project,
-        "starter_version": __version__,
-        "bibtex": paper_bibtex(paper).rstrip("\n"),
-        "bibtex_key": citation_key(paper),
-        # Markup: the markers are HTML comments on purpose (Markdown escapes the rest).
-        "results_begin": Markup(RESULTS_BEGIN),
-        "results_end": Markup(RESULTS_END),
-        "cff": _cff_reference(paper),
-    }
-    context["license_text"] = license_text(license_id, year=year, holder=author)
-    context["software_bibtex"] = software_bibtex(
-        f"{_ascii(family) or project.replace('-', '')}{year}{package.replace('_', '')}",
-        title=f"{project}: a reimplementation of {paper.title}",
-        authors=[author],
-        year=year,
-    ).rstrip("\n")
-    # The CFF schema checks e-mail addresses against a pattern; one it refuses is left out.
-    context["cff_email"] = email if email and re.fullmatch(r"\S+@\S+\.\S{2,}", email) else None
-    return context
-
-
-def _ascii(text: str) -> str:
-    return slugify(text, "")
-
-
-def _authors_text(authors: tuple[str, ...]) -> str:
-    if len(authors) <= 2:
-        return " and ".join(authors)
-    return ", ".join(authors[:-1]) + ", and " + authors[-1]
-
-
-def _cff_reference(paper: Paper) -> dict[str, Any]:
-    """The original paper's fields as CITATION.cff (1.2.0) wants them; unknown ones left out."""
-    from starter.papers.bibtex import venue_kind
-
-    kind = venue_kind(paper)
-    ref: dict[str, Any] = {
-        "type": {"article": "article", "inproceedings": "conference-paper", "book": "book"}.get(
-            kind, "generic"
-        )
-    }
-    venue = paper.venue
-    if venue.name:
-        ref[
-            {"article": "journal", "inproceedings": "conference", "book": "publisher"}.get(
-                kind, "collection-title"
-            )
-        ] = venue.name
-    if venue.volume:
-        ref["volume"] = int(venue.volume) if venue.volume.isdigit() else venue.volume
-    if venue.number:
-        ref["issue"] = venue.number
-    if venue.pages:
-        pages = re.split(r"\s*[-–—]+\s*", venue.pages.strip(), maxsplit=1)
-        if pages[0]:
-            ref["start"] = pages[0]
-        if len(pages) > 1 and pages[1]:
-            ref["end"] = pages[1]
-    # The CFF schema only takes a DOI of its own pattern and http(s) URLs.
-    if paper.doi and re.fullmatch(r"10\.\d{4,9}(\.\d+)?/[A-Za-z0-9:/_;\-.()\[\]\\]+", paper.doi):
-        ref["doi"] = paper.doi
-    link = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None)
-    if link and re.match(r"(https?|ftp)://.", link):
-        ref["url"] = link
-    return ref
-
-
-def license_text(license_id: str, *, year: int, holder: str) -> str:
-    from starter.resources import templates_dir
-
-    text = (templates_dir() / "licenses" / f"{license_id}.txt").read_text(encoding="utf-8")
-    return text.replace("{{ year }}", str(year)).replace("{{ holder }}", holder)
 
 
 # ----------------------------------------------------------------------------- creating
@@ -221,18 +116,22 @@ def create(
     license_id: str | None = "MIT",
     git: bool = True,
     force: bool = False,
+    require: str | None = None,
+    pretend: bool = False,
 ) -> ScaffoldResult:
     """Render `template` for `paper` into `directory`, commit it, and move it into place.
 
     Everything is written to a temporary folder beside the target first, so a failure at
     any point (a template error, git, Ctrl-C) leaves neither a partial repository nor
-    the temporary folder behind.
+    the temporary folder behind. With `pretend`, nothing is written: the result lists
+    what would be.
     """
     from starter.papers.card import CARD_NAME
     from starter.papers.card_write import render_card
     from starter.scaffold import gitutil, place, templating
 
     license_id = normalize_license(license_id)
+    require = normalize_require(require)
     tmpl = templating.find_template(template or "default")
     project = project_slug(paper)
     package = package_name(paper)
@@ -256,7 +155,37 @@ def create(
         email=email,
         license_id=license_id,
         template_defaults=tmpl.defaults(),
+        require=require,
     )
+    card = render_card(paper)
+    rendered = templating.render_files(tmpl, context)
+    answers = {
+        "paper": paper.key,
+        "project": project,
+        "package": package,
+        "author": author,
+        "email": email,
+        "license": license_id,
+        "year": context["year"],
+        "require": require,
+    }
+    rendered += _record_files(template or "default", tmpl, answers, card, rendered)
+    files = sorted({*(f.path for f in rendered), CARD_NAME})
+    result = ScaffoldResult(
+        path=target,
+        paper_key=paper.key,
+        package=package,
+        project=project,
+        template=tmpl.name,
+        files=tuple(files),
+        author=author,
+        email=email,
+        license=license_id,
+        require=require,
+        pretend=pretend,
+    )
+    if pretend:
+        return result
     created_parent = _first_missing(target.parent)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -273,9 +202,8 @@ def create(
     os.umask(mask)
     staging.chmod(0o777 & ~mask)
     try:
-        files = templating.render_tree(tmpl, context, staging)
-        (staging / CARD_NAME).write_text(render_card(paper), encoding="utf-8")
-        files = sorted({*files, CARD_NAME})
+        templating.write_files(rendered, staging)
+        (staging / CARD_NAME).write_text(card, encoding="utf-8")
         commit = branch = None
         if git and git_exe:
             branch = config.default_branch or "main"
@@ -298,19 +226,27 @@ def create(
         if created_parent is not None:
             shutil.rmtree(created_parent, ignore_errors=True)
         raise
-    return ScaffoldResult(
-        path=target,
-        paper_key=paper.key,
-        package=package,
-        project=project,
-        template=tmpl.name,
-        files=tuple(files),
-        author=author,
-        email=email,
-        license=license_id,
-        commit=commit,
-        branch=branch,
-    )
+    return dataclasses.replace(result, commit=commit, branch=branch)
+
+
+def _record_files(
+    source: str, tmpl: Any, answers: dict[str, Any], card: str, rendered: list[Any]
+) -> list[Any]:
+    """`.starter/template.toml` and `.starter/rendered.toml`, for `starter update`."""
+    from starter.scaffold import record, templating
+
+    # A built-in template is recorded by name (the next starter brings its next version);
+    # a folder of your own by its absolute path.
+    if source in templating.builtin_names() and "/" not in source:
+        shown = source
+    else:
+        shown = str(Path(source).expanduser().resolve())
+    rec = record.Record(shown, tmpl.name, __version__, templating.content_hash(tmpl), answers)
+    base = record.dump_base(card, record.base_files(rendered), answers)
+    return [
+        templating.RenderedFile(record.ANSWERS_FILE, rec.dump().encode("utf-8")),
+        templating.RenderedFile(record.BASE_FILE, base.encode("utf-8")),
+    ]
 
 
 def commit_message(paper: Paper, template: str) -> str:

@@ -1,4 +1,5 @@
-"""The few git calls `starter new` makes: the user's identity, and init + first commit."""
+"""The few git calls starter makes to scaffold: the user's identity, init + first commit
+(`starter new`), and a three-way merge and a status of chosen paths (`starter update`)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,56 @@ def _run(git: str, args: list[str], folder: Path, env: dict[str, str]) -> None:
             f"`git {args[0]}` failed: {detail or f'exit {proc.returncode}'}; "
             "fix git or pass --no-git"
         )
+
+
+# ----------------------------------------------------------------------------- starter update
+
+
+def merge_file(
+    git: str, ours: str, base: str, theirs: str, labels: tuple[str, str, str]
+) -> tuple[str, int]:
+    """git's own three-way merge of three texts (`git merge-file -p`): the merged text, with
+    conflict markers as git writes them, and the number of conflicts."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="starter-merge-") as folder:
+        paths = []
+        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_bytes(text.encode("utf-8"))
+            paths.append(str(path))
+        proc = subprocess.run(
+            [git, "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2], *paths],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+        )
+    # The exit code is the number of conflicts (capped at 127); a negative one is an error.
+    if not 0 <= proc.returncode < 128:
+        detail = " ".join(proc.stderr.decode("utf-8", "replace").split())[:300]
+        raise SetupError(f"`git merge-file` failed: {detail or f'exit {proc.returncode}'}")
+    return proc.stdout.decode("utf-8"), proc.returncode
+
+
+def uncommitted(git: str, root: Path, paths: list[str]) -> list[str] | None:
+    """Which of `paths` (relative to `root`) have changes git has not committed, untracked
+    files included; None when `root` is not in a git repository."""
+    if not paths:
+        return []
+    proc = subprocess.run(
+        [git, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths],
+        cwd=root,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    if proc.returncode != 0:
+        return None
+    # Records are "XY path" (renames add a second, NUL-separated path, skipped below).
+    found, records = [], proc.stdout.decode("utf-8", "replace").split("\0")
+    skip = False
+    for record in records:
+        if skip or len(record) < 4:
+            skip = False
+            continue
+        skip = record[0] in "RC"
+        found.append(record[3:])
+    return found

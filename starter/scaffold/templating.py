@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,20 +181,27 @@ def cell(value: Any) -> str:
     return comment(value).replace("|", "\\|")
 
 
-def render_tree(template: Template, context: dict[str, Any], dest: Path) -> list[str]:
-    """Render the template into the existing folder `dest`; returns the files written."""
+@dataclass(frozen=True)
+class RenderedFile:
+    """One file of a rendered template: where it goes, its bytes, and its executable bit."""
+
+    path: str  # relative, with forward slashes
+    data: bytes
+    executable: bool = False
+
+
+def render_files(template: Template, context: dict[str, Any]) -> list[RenderedFile]:
+    """Render the template in memory: `starter new` writes the result, `--pretend` lists it
+    and `starter update` merges it."""
     import jinja2
 
     env = environment(template)
     markdown = markdown_environment(env)
-    written: list[str] = []
+    rendered: list[RenderedFile] = []
     for folder, dirnames, filenames in os.walk(template.root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED)
         rel_folder = Path(folder).relative_to(template.root)
-        out_folder = dest.joinpath(
-            *(_render_name(env, p, context, template) for p in rel_folder.parts)
-        )
-        out_folder.mkdir(exist_ok=True)
+        out_parts = [_render_name(env, p, context, template) for p in rel_folder.parts]
         for filename in sorted(filenames):
             if filename in _SKIPPED or filename.endswith((".pyc", "~")):
                 continue
@@ -203,23 +210,58 @@ def render_tree(template: Template, context: dict[str, Any], dest: Path) -> list
             out_name = _render_name(env, filename, context, template, rel_source)
             if out_name.endswith(RENDERED_SUFFIX):
                 out_name = out_name[: -len(RENDERED_SUFFIX)]
-                target = out_folder / out_name
                 try:
                     chosen = markdown if out_name.lower().endswith(".md") else env
-                    text = chosen.get_template(rel_source).render(context)
+                    data = chosen.get_template(rel_source).render(context).encode("utf-8")
                 except jinja2.TemplateSyntaxError as exc:
                     raise InputError(
                         f"template {template.name}: {rel_source}, line {exc.lineno}: {exc.message}"
                     ) from None
                 except jinja2.UndefinedError as exc:
                     raise _undefined(template, rel_source, exc) from None
-                target.write_text(text, encoding="utf-8")
-                shutil.copymode(source, target)
             else:
-                target = out_folder / out_name
-                shutil.copy2(source, target)
-            written.append(target.relative_to(dest).as_posix())
-    return written
+                data = source.read_bytes()
+            executable = bool(source.stat().st_mode & stat.S_IXUSR)
+            rendered.append(RenderedFile("/".join([*out_parts, out_name]), data, executable))
+    return rendered
+
+
+def write_files(files: list[RenderedFile], dest: Path) -> list[str]:
+    """Write rendered files under the existing folder `dest`; returns their paths."""
+    mask = os.umask(0)
+    os.umask(mask)
+    for file in files:
+        target = dest / file.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data)
+        target.chmod((0o777 if file.executable else 0o666) & ~mask)
+    return [file.path for file in files]
+
+
+def render_tree(template: Template, context: dict[str, Any], dest: Path) -> list[str]:
+    """Render the template into the existing folder `dest`; returns the files written."""
+    return write_files(render_files(template, context), dest)
+
+
+def content_hash(template: Template) -> str:
+    """A hash of every file of the template (names, executable bits, bytes): the template's
+    version when it has no other (a folder of your own)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    debris = _SKIPPED - {MANIFEST}  # the manifest counts: its defaults change what renders
+    for folder, dirnames, filenames in os.walk(template.root):
+        dirnames[:] = sorted(d for d in dirnames if d not in debris)
+        for filename in sorted(filenames):
+            if filename in debris or filename.endswith((".pyc", "~")):
+                continue
+            path = Path(folder) / filename
+            rel = path.relative_to(template.root).as_posix()
+            executable = "x" if path.stat().st_mode & stat.S_IXUSR else "-"
+            data = path.read_bytes()
+            digest.update(f"{rel}\0{executable}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
 
 
 def _render_name(

@@ -74,6 +74,9 @@ def check_generated_repo(starter_proc, tmp_path: Path, key: str, template: str) 
     )
     report = run(python, "-m", "pytest", "-q", cwd=repo)
     assert " passed" in report and "failed" not in report
+    if template == "default":  # mypy --strict, as the repository's CI runs it (a few
+        # seconds; over PyTorch it takes over half a minute, so the pytorch one is left out)
+        run(python, "-m", "mypy", cwd=repo)
 
     metrics_file = tmp_path / "metrics.json"
     train_args = ["--epochs", "2"] + (["--device", "cpu"] if template == "pytorch" else [])
@@ -91,6 +94,11 @@ def check_generated_repo(starter_proc, tmp_path: Path, key: str, template: str) 
     if template == "default":  # the pytorch repository's own tests run its evaluate
         run(python, "-m", f"{package}.evaluate", cwd=repo)
 
+    # The task runner's sessions are there (nox itself is not a test dependency: its
+    # sessions run the commands above).
+    noxfile = (repo / "noxfile.py").read_text()
+    for session in ("lint", "tests", "data", "train", "evaluate", "report"):
+        assert f"def {session}(session: nox.Session)" in noxfile
     # Installing, testing and training leave the working tree clean: .gitignore covers
     # egg-info, caches and checkpoints.
     assert run("git", "status", "--porcelain", cwd=repo) == ""

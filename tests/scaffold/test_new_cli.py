@@ -167,3 +167,31 @@ def test_folder_that_cannot_be_created_is_one_line_with_exit_6(cli, tmp_path):
     assert result.exit_code == 6
     assert result.stderr.startswith("starter: error: cannot create /proc/starter-cannot-write")
     assert result.stderr.count("\n") == 1
+
+
+def test_new_pretend_lists_what_it_would_write_and_writes_nothing(cli, tmp_path: Path):
+    result = cli("new", "lecun1989", "--offline", "--pretend", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "nothing was written (--pretend)" in result.stdout
+    for name in ("paper.toml", ".starter/template.toml", "src/lecun1989/train.py", "noxfile.py"):
+        assert f"  {name}\n" in result.stdout
+    data = json.loads(cli("new", "lenet5", "--pretend", "--json", cwd=tmp_path).stdout)
+    assert data["pretend"] is True and data["commit"] is None
+    assert "configs/default.toml" in data["files"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_records_the_template_and_the_answers_for_update(cli, tmp_path: Path):
+    result = cli("new", "lenet5", "--require", "judged", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    recorded = (tmp_path / "lenet5" / ".starter" / "template.toml").read_text()
+    for line in ('source = "default"', 'paper = "lenet5"', 'require = "judged"'):
+        assert line in recorded
+    assert "--require judged" in (tmp_path / "lenet5/.github/workflows/ci.yml").read_text()
+
+
+def test_new_with_an_unknown_require_says_the_choices(cli, tmp_path: Path):
+    result = cli("new", "lenet5", "--require", "everything", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "choose reproduced or judged" in error_line(result)
+    assert list(tmp_path.iterdir()) == []
