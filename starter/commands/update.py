@@ -1,7 +1,5 @@
 """Start: `starter update`, the template's newer version merged into a repository."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Any
