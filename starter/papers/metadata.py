@@ -15,7 +15,7 @@ from starter.errors import NotFoundError, StarterError
 from starter.models import Paper
 from starter.papers import catalog
 from starter.papers.asking import SOURCE_NAMES, Tracker, fill_ins, lookup_deadline  # noqa: F401
-from starter.papers.card import load_card, parse_card
+from starter.papers.card import load_card, paper_from_dict, parse_card
 from starter.papers.card_write import render_card
 from starter.papers.identifiers import PaperRef, parse
 
@@ -215,7 +215,14 @@ def _read_paper_cache(ref: PaperRef, max_age: float | None) -> Lookup | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         saved = float(data["saved"])
-        paper = parse_card(data["card"], str(path))
+        # The card's parsed table when the entry has it (no TOML parser to import); the
+        # validation runs on every read either way.
+        table = data.get("table")
+        paper = (
+            paper_from_dict(table, str(path))
+            if isinstance(table, dict)
+            else parse_card(data["card"], str(path))
+        )
         sources = {
             str(k): "not found" if v == "not found" else "cached"
             for k, v in data["sources"].items()
@@ -238,7 +245,10 @@ def _write_paper_cache(result: Lookup) -> None:
         return
     # The services' answer, not the catalog card: the catalog is applied when reading.
     card = render_card(result.fetched)
-    data = {"saved": time.time(), "sources": result.sources, "card": card}
+    import tomllib
+
+    table = tomllib.loads(card)  # the same table parse_card would read back, kept parsed
+    data = {"saved": time.time(), "sources": result.sources, "card": card, "table": table}
     # A cache that cannot be written only costs speed next time.
     with contextlib.suppress(OSError):
         atomic_write_text(_cache_file(result.ref), json.dumps(data, ensure_ascii=False))
