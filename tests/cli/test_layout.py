@@ -32,7 +32,7 @@ def test_the_layout_check_sees_every_part():
 
 @pytest.mark.parametrize(
     "path",
-    sorted((ROOT / "starter" / "commands").glob("*.py")) + [ROOT / "starter" / "cli.py"],
+    [*sorted((ROOT / "starter" / "commands").glob("*.py")), ROOT / "starter" / "cli.py"],
     ids=lambda p: p.name,
 )
 def test_commands_keep_their_annotations_as_objects(path):
