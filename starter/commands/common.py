@@ -24,8 +24,12 @@ def open_repo(directory: Path | None) -> Any:
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
+    """A number in `digits` significant figures; a whole one (a count) in full: 64660, not
+    6.466e+04."""
     if value is None:
         return ""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
     return f"{value:.{digits}g}"
 
 

@@ -55,7 +55,11 @@ def target_text(c: Any) -> str:
 
 def cells(c: Any) -> dict[str, str]:
     spread = f" ± {fmt(c.sd, 3)}" if c.sd is not None else ""
-    if c.ci95:
+    if getattr(c, "exact", False) and c.gap is not None:
+        # An exact fact is judged by equality: its runs all give one number, or they do not.
+        spread = "" if not c.sd else spread
+        gap = "equal" if c.verdict == "reproduced" else "not equal"
+    elif c.ci95:
         gap = f"[{c.ci95[0]:+.3g}, {c.ci95[1]:+.3g}]"  # the point estimate is the mean
     else:
         gap = f"{c.gap:+.3g}" if c.gap is not None else ""

@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starter.models import Paper, to_plain
-from starter.report.wording import VERDICT_WORDS, display, sentence, tolerance_text
+from starter.report.wording import (
+    VERDICT_WORDS,
+    display,
+    number,
+    places_of,
+    sentence,
+    tolerance_text,
+)
 from starter.safetext import safe_link
 from starter.track.values import ClaimStatus, Run
 
@@ -70,9 +77,11 @@ def build(
     claim_rows = [_claim_row(c, history, later_run, first_result) for c in claims]
     counts = {v: status.counts.get(v, 0) for v in VERDICT_ORDER if status.counts.get(v, 0)}
     counts.update({v: n for v, n in status.counts.items() if v not in counts and n})
-    judged = sum(
-        counts.get(v, 0) for v in ("reproduced", "exceeds", "not-reproduced", "inconclusive")
-    )
+    # Judged against a tolerance by an interval: exact facts are judged by equality, so
+    # "outside the tolerance" and chance say nothing about them.
+    interval = ("reproduced", "exceeds", "not-reproduced", "inconclusive")
+    judged = sum(1 for c in claims if c.verdict in interval and not c.exact)
+    outside = sum(1 for c in claims if c.verdict in OUTSIDE and not c.exact)
     by_key = {row["key"]: row for row in claim_rows}
     groups = []
     for title, verdicts in GROUPS:
@@ -106,7 +115,7 @@ def build(
         "rows": len(claims),
         "groups": reproductions,
         "judged": judged,
-        "outside": sum(counts.get(v, 0) for v in OUTSIDE),
+        "outside": outside,
         "expected_outside": round(float(status.expected_outside), 2),
         "runs": digest.total,
         "no_runs": digest.total == digest.failed,
@@ -208,7 +217,8 @@ def _claim_notes(claim: ClaimStatus) -> list[str]:
         ),
     ):
         if values:
-            text = ", ".join(repr(v) for v in values[:NOTE_VALUES])
+            places = places_of(claim)
+            text = ", ".join(number(v, places) for v in values[:NOTE_VALUES])
             if len(values) > NOTE_VALUES:
                 text += f" and {len(values) - NOTE_VALUES:,} more (all are in the plot)"
             lines.append(f"{key}: {what}: {text}")

@@ -37,7 +37,10 @@ def data(claims: Sequence[ClaimStatus], order: Sequence[str], words: dict[str, s
     for claim in ranked:
         tolerance = claim.tolerance
         if claim.gap is None or not tolerance or claim.verdict in WHY:
-            off.setdefault(WHY.get(claim.verdict, "no gap to draw"), []).append(claim.key)
+            why = WHY.get(claim.verdict, "no gap to draw")
+            if claim.exact and claim.verdict in ("reproduced", "not-reproduced"):
+                why = f"exact facts, judged by equality ({claim.verdict.replace('-', ' ')})"
+            off.setdefault(why, []).append(claim.key)
             continue
         interval = claim.ci95 is not None
         rows.append(

@@ -61,14 +61,23 @@ def update(root: Path, section: str, badge: str) -> list[Path]:
 
 
 def badge_counts(claims: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
-    """(reproduced, judgeable) over report claims: facts and qualitative claims are never
-    judged, so they are left out of the count."""
+    """(reproduced, judgeable) over report claims: qualitative claims and facts with no
+    better or worse are never judged, so they are left out of the count; exact facts (a
+    parameter count, judged by equality) are in it."""
     judgeable = [
         c
         for c in claims
-        if c.get("reported") is not None and c.get("direction") in ("higher", "lower")
+        if c.get("reported") is not None
+        and (c.get("direction") in ("higher", "lower") or c.get("exact"))
     ]
     return sum(1 for c in judgeable if c.get("verdict") == "reproduced"), len(judgeable)
+
+
+def decided(claims: Iterable[Mapping[str, Any]]) -> int:
+    """Claims with a verdict drawn from their runs (exact facts included): with none, the
+    badge is grey whatever it counts."""
+    final = ("reproduced", "exceeds", "not-reproduced", "inconclusive")
+    return sum(1 for c in claims if c.get("verdict") in final)
 
 
 def badge_svg(reproduced: int, judgeable: int, decided: int) -> str:

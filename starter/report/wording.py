@@ -27,7 +27,7 @@ def _decimals(text: str | None) -> int | None:
     if not text:
         return None
     try:
-        exponent = Decimal(text.strip().replace("%", "")).as_tuple().exponent
+        exponent = Decimal(text.strip().replace("%", "").replace(",", "")).as_tuple().exponent
     except InvalidOperation:
         return None
     return max(0, -exponent) if isinstance(exponent, int) else None
@@ -69,12 +69,17 @@ def display(claim: ClaimStatus, unit_suffix: bool = False) -> dict[str, str]:
     else:
         reported = f"{claim.reported:g}"
     ours = "–"
-    if claim.mean is not None:
+    if claim.mean is not None and claim.exact and claim.sd in (None, 0.0):
+        # An exact fact is a count: every run gave the same number, shown as printed.
+        ours = f"{claim.mean:,.{places or 0}f}" + (" in every run" if claim.n > 1 else "")
+    elif claim.mean is not None:
         ours = number(claim.mean, places)
         if claim.sd is not None and claim.n > 1:
             ours += f" ± {number(claim.sd, places)}"
     gap = "–"
-    if claim.ci95 is not None:
+    if claim.exact and claim.gap is not None:
+        gap = "0 (equal)" if claim.verdict == "reproduced" else "not equal"
+    elif claim.ci95 is not None:
         gap = f"[{number(claim.ci95[0], places, True)}, {number(claim.ci95[1], places, True)}]"
     elif claim.gap is not None and claim.verdict not in ("pending", "not-judged"):
         gap = number(claim.gap, places, True) + (" (1 run)" if "1 run" in claim.notes else "")

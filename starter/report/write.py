@@ -315,7 +315,7 @@ def update_readme(root: Path, model: dict[str, Any]) -> tuple[Path, ...]:
     link = DEFAULT_OUTPUT["md"] if (root / DEFAULT_OUTPUT["md"]).exists() else None
     section = render_readme_section(model, root, report=link)
     reproduced, judgeable = readme.badge_counts(model["claims"])
-    badge = readme.badge_svg(reproduced, judgeable, model["headline"]["judged"])
+    badge = readme.badge_svg(reproduced, judgeable, readme.decided(model["claims"]))
     return tuple(readme.update(root, section, badge))
 
 

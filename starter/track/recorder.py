@@ -118,7 +118,9 @@ def parse_deviation(items: list[str] | str | None, paper: Paper) -> str | dict[s
         if sep and paper.claim(name.strip()) is not None:
             if not text.strip():
                 raise InputError(f"--deviation {item!r}: say how the run departs, after the =")
-            scoped[name.strip()] = text.strip()
+            # Two deviations of one claim are both said, as plain ones are.
+            claim = name.strip()
+            scoped[claim] = f"{scoped[claim]}; {text.strip()}" if claim in scoped else text.strip()
         elif item.strip():
             plain.append(item.strip())
     if not scoped:

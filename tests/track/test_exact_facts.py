@@ -69,3 +69,12 @@ def test_the_card_keeps_the_mark_and_refuses_it_where_it_cannot_hold():
         parse_card(head + 'value = 5.0\ndirection = "lower"\nexact = true\n')
     with pytest.raises(InputError, match="exact"):
         parse_card(head + "value = [1, 2]\nexact = true\n")
+
+
+def test_two_deviations_of_one_claim_are_both_kept():
+    from starter.papers.catalog import get
+    from starter.track.recorder import parse_deviation
+
+    paper = get("lecun1989")
+    both = parse_deviation(["test-error=proxy data", "test-error=plain SGD", "shorter"], paper)
+    assert both == {"test-error": "proxy data; plain SGD", "*": "shorter"}
