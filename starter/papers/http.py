@@ -95,6 +95,20 @@ class Reply:
     from_cache: bool
     headers: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, response: Any, from_cache: bool) -> Reply:
+        """The Reply of a `requests` response."""
+        content_type = response.headers.get("Content-Type", "")
+        return cls(
+            status=response.status_code,
+            content=response.content,
+            content_type=content_type.split(";")[0].strip().lower(),
+            charset=_charset(content_type),
+            url=response.url,
+            from_cache=from_cache,
+            headers=dict(response.headers.items()),
+        )
+
     @property
     def text(self) -> str:
         """The body decoded by its declared charset; undeclared, UTF-8 (what JSON must be),
@@ -262,16 +276,7 @@ class Client:
         from_cache = bool(getattr(response, "from_cache", False))
         if self.offline and response.status_code == 504:  # requests-cache: not cached
             raise NotCached(f"{name}: not in the cache; run without --offline once")
-        content_type = response.headers.get("Content-Type", "")
-        reply = Reply(
-            status=response.status_code,
-            content=response.content,
-            content_type=content_type.split(";")[0].strip().lower(),
-            charset=_charset(content_type),
-            url=response.url,
-            from_cache=from_cache,
-            headers={k: v for k, v in response.headers.items()},
-        )
+        reply = Reply.of(response, from_cache)
         if not from_cache:
             with self._lock:
                 self.network_requests += 1
@@ -344,16 +349,7 @@ class Client:
                     "and that the server is running"
                 )
             raise error from None
-        content_type = response.headers.get("Content-Type", "")
-        reply = Reply(
-            status=response.status_code,
-            content=response.content,
-            content_type=content_type.split(";")[0].strip().lower(),
-            charset=_charset(content_type),
-            url=response.url,
-            from_cache=False,
-            headers={k: v for k, v in response.headers.items()},
-        )
+        reply = Reply.of(response, False)
         with self._lock:
             self.network_requests += 1
         if reply.status == 429:
