@@ -12,6 +12,28 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
+
+
+def committed_repo(root: Path, claims: tuple, files: dict[str, str] | None = None) -> Path:
+    """A reimplementation repository at `root`: a card with `claims`, `files` beside it, and
+    one commit of all of it (so runs logged there are clean)."""
+    from starter.models import Paper
+    from starter.papers.card_write import write_card
+
+    root.mkdir()
+    write_card(root / "paper.toml", Paper(key="demo", title="Demo", claims=tuple(claims)))
+    for name, text in (files or {}).items():
+        (root / name).write_text(text, encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "start")
+    return root
+
+
 DATA = Path(__file__).resolve().parent / "data"
 
 

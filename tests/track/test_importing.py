@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, committed_repo, git
 
-from starter.models import Claim, Paper
-from starter.papers.card_write import write_card
+from starter.models import Claim
 from starter.track.results import log_path
 
 D = DATA / "importers"
@@ -29,20 +28,9 @@ MEAN5 = Claim(id="mean5", metric="error", value=6.61, direction="lower")
 BEST5 = Claim(id="best5", metric="error", value=6.43, direction="lower")
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    claims = (WER, VAL_ACC, HELLA, MEAN5, BEST5)
-    write_card(root / "paper.toml", Paper(key="demo", title="Demo", claims=claims))
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "start")
-    return root
+    return committed_repo(tmp_path / "repo", (WER, VAL_ACC, HELLA, MEAN5, BEST5))
 
 
 def records(root: Path) -> list[dict]:

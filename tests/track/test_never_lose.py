@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import committed_repo
 
-from starter.models import Claim, Paper
-from starter.papers.card_write import write_card
+from starter.models import Claim
 from starter.track.results import log_path, read_runs
 
 TOP1 = Claim(
@@ -25,19 +25,9 @@ TOP1 = Claim(
 )  # fmt: skip
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    write_card(root / "paper.toml", Paper(key="demo", title="Demo", claims=(TOP1,)))
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "start")
-    return root
+    return committed_repo(tmp_path / "repo", (TOP1,))
 
 
 def error_lines(stderr: str) -> list[str]:

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import committed_repo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from starter.errors import InputError
-from starter.models import Aggregation, Claim, Paper
+from starter.models import Aggregation, Claim
 from starter.papers.card import parse_card
-from starter.papers.card_write import write_card
 from starter.track import status as track_status
 from starter.track.results import log_path, read_records
 from starter.track.stats import Summary
@@ -29,19 +28,9 @@ ERR = Claim(
 )  # fmt: skip
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    write_card(root / "paper.toml", Paper(key="demo", title="Demo", claims=(ERR,)))
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "start")
-    return root
+    return committed_repo(tmp_path / "repo", (ERR,))
 
 
 def error_line(result) -> str:

@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import committed_repo
 
-from starter.models import Claim, Paper
-from starter.papers.card_write import write_card
+from starter.models import Claim
 from starter.track.recorder import open_repo
 from starter.track.results import log_path
 from starter.track.sweep import collect, state, sweeper
@@ -42,20 +42,9 @@ json.dump(metrics, open(os.environ["STARTER_METRICS_FILE"], "w"))
 """
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    write_card(root / "paper.toml", Paper(key="demo", title="Demo", claims=(ACC,)))
-    (root / "train.py").write_text(TRAIN, encoding="utf-8")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "start")
-    return root
+    return committed_repo(tmp_path / "repo", (ACC,), {"train.py": TRAIN})
 
 
 def records(root: Path) -> list[dict]:

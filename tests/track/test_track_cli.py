@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import committed_repo, git
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,19 +28,9 @@ TOP1 = Claim(
 ELBO = Claim(id="elbo", metric="ELBO", value=-103.2, value_text="-103.2", direction="higher")
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    write_card(root / "paper.toml", Paper(key="demo", title="Demo", claims=(TOP1, ELBO)))
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "start")
-    return root
+    return committed_repo(tmp_path / "repo", (TOP1, ELBO))
 
 
 def records(root: Path) -> list[dict]:
