@@ -99,16 +99,25 @@ def matches(draft, truth: dict) -> bool:
     )
 
 
+def title(slug: str) -> str:
+    """The paper's title, as `starter new` has it from the metadata: SOURCE.md's heading,
+    without a trailing "(venue)"."""
+    source = CORPUS / slug / "SOURCE.md"
+    head = source.read_text(encoding="utf-8").partition("\n")[0] if source.exists() else ""
+    return re.sub(r"\s*\([^()]*\)\s*$", "", head.lstrip("# ").strip())
+
+
 def measure(slug: str, show: bool = False) -> dict:
     from starter.papers.latex.drafts import drafts, read_source
 
     data = (CORPUS / slug / "eprint.tar.gz").read_bytes()
     truth = json.loads((CORPUS / slug / "truth.json").read_text(encoding="utf-8"))
-    read_source(data)  # warm-up: imports, caches
+    name = title(slug)
+    read_source(data, name)  # warm-up: imports, caches
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        extraction = read_source(data)
+        extraction = read_source(data, name)
         proposed = [d for d in drafts(extraction, None, LIMIT) if d.skipped is None]
         times.append(time.perf_counter() - started)
     main = [t for t in truth if t.get("main_table")]
@@ -215,8 +224,8 @@ def main() -> int:
     )
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
-    if args.show and args.split != "tune":
-        parser.error("--show prints drafts to work on: only with --split tune")
+    if args.show and not (args.split or "").startswith("tune"):
+        parser.error("--show prints drafts to work on: only with a tune split (--split tune...)")
     rows = {
         name: [measure(slug, args.show) for slug in papers]
         for name, papers in split.items()

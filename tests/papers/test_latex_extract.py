@@ -282,3 +282,42 @@ We use \method{} here and \method{} there.
     found = drafts(result, None, 2)
     assert [(d.row, d.claim.value_text) for d in found] == [("FooNet", "75.3"), ("FooNet", "65.4")]
     assert found[0].line == found[1].line == 7
+
+
+def _titled(slug: str):
+    """The source read as `starter new --extract` reads it: with the paper's title (the
+    heading of the folder's SOURCE.md, without its venue)."""
+    import re
+
+    head = (CORPUS / slug / "SOURCE.md").read_text(encoding="utf-8").partition("\n")[0]
+    title = re.sub(r"\s*\([^()]*\)\s*$", "", head.lstrip("# ").strip())
+    return read_source((CORPUS / slug / "eprint.tar.gz").read_bytes(), title)
+
+
+def test_tables_in_subfiles_that_are_documents_of_their_own_are_read():
+    found = top("calamancy-tagalog-nlp")
+    assert found and {d.table_label for d in found} == {"table:results"}
+    assert {d.row for d in found} == {"tl_calamancy_md", "tl_calamancy_lg", "tl_calamancy_trf"}
+
+
+def test_the_main_file_is_the_one_titled_like_the_paper_over_a_stale_makefile():
+    # The Makefile builds the ICML version (another title); the card's title is NeurIPS's.
+    assert extraction("plt-extreme-multilabel").main == "plt-vs-hsm.tex"
+    assert _titled("plt-extreme-multilabel").main == "nips_submission.tex"
+    # A title over two lines, and a supplement whose title quotes the paper's.
+    assert _titled("mc-wnnm-color-denoising").main == "MCWNNM.tex"
+
+
+def test_the_most_specific_name_wins_and_rows_numbered_by_an_index_keep_their_label():
+    found = drafts(_titled("mc-wnnm-color-denoising"), None, 15)
+    assert {d.column for d in found} == {"MC-WNNM"}  # not WNNM-1/2/3, its predecessors
+    assert [d.row for d in found[:3]] == ["1", "2", "3"] and found[0].table_label == "t1"
+    columns = {d.column for d in top("deepseek-v3")}
+    assert all("DeepSeek-V3" in c for c in columns), columns  # never DeepSeek-V2's
+
+
+def test_the_name_the_paper_calls_its_proposed_method_comes_first():
+    # "our proposed ASR-BN-ROB model", "ASR-BN-ROB (Proposed)" anywhere in the paper, and
+    # the abstract's first number (81.63) picks the DID table as the main one.
+    found = drafts(_titled("respin-dialect-id-asr"), None, 9)
+    assert {(d.row, d.table_label) for d in found} == {("ASR-BN-ROB", "tab:did_acc")}

@@ -117,6 +117,7 @@ def find_main(source: Source, title: str = "") -> str | None:
     named = _named_by_build(source, candidates)
     roots = _tex_roots(source)
     included = _included(source, candidates)
+    titled = _titled(candidates, title)
     best: tuple[float, int, str] | None = None
     for path, text in candidates.items():
         score = 0.0
@@ -141,8 +142,8 @@ def find_main(source: Source, title: str = "") -> str | None:
         score += min(30, 10 * roots.get(path, 0))
         if path in included:
             score -= 15
-        if title and _same_title(text, title):
-            score += 20
+        if path in titled:
+            score += 40
         candidate = (score, len(text), path)
         if best is None or candidate[:2] > best[:2]:
             best = candidate
@@ -202,13 +203,26 @@ def _included(source: Source, candidates: dict[str, str]) -> set[str]:
     return found
 
 
-def _same_title(text: str, title: str) -> bool:
-    match = re.search(r"\\(?:icml)?title\*?\s*(?:\[[^\]]*\])?\s*\{([^\n]*)", text)
+def _titled(candidates: dict[str, str], title: str) -> set[str]:
+    """The candidates whose \\title is most like the paper's (an earlier version's working
+    title is less like it), if like enough."""
+    likeness = {path: _title_likeness(text, title) for path, text in candidates.items()}
+    best = max(likeness.values(), default=0.0) if title else 0.0
+    return {path for path, value in likeness.items() if value >= 0.6 and value == best}
+
+
+def _title_likeness(text: str, title: str) -> float:
+    """How alike the file's \\title and the paper's title are: the share of the words of
+    both that they have in common (1.0 for the same title; a longer working title of an
+    earlier version scores less)."""
+    match = re.search(r"\\(?:icml)?title\*?\s*(?:\[[^\]]*\])?\s*\{", text)
     if not match:
-        return False
+        return 0.0
+    end = _braced(text[: match.end() + 1000], match.end())
+    given = text[match.end() : end - 1 if end > 0 else match.end() + 300]
     words = set(re.findall(r"[a-z]{3,}", title.lower()))
-    found = set(re.findall(r"[a-z]{3,}", match.group(1).lower()))
-    return bool(words) and len(words & found) >= 0.8 * len(words)
+    found = set(re.findall(r"[a-z]{3,}", given.lower()))
+    return len(words & found) / len(words | found) if words else 0.0
 
 
 def build(source: Source, main: str) -> Document:
@@ -258,6 +272,8 @@ def _splice(
     depth: int,
 ) -> None:
     text = strip_comments(source.text(path))
+    if depth:
+        text = _body_only(text)
     here = posixpath.dirname(path)
     pos, line = 0, 1
     for match in _INCLUDE.finditer(text):
@@ -279,6 +295,20 @@ def _splice(
         line += skipped.count("\n")
         pos = match.end()
     pieces.append((text[pos:], path, line))
+
+
+def _body_only(text: str) -> str:
+    """An included file that is a document of its own (a \\subfile, a standalone table):
+    only its body, the preamble and \\end{document} blanked to their newlines."""
+    if "\\documentclass" not in text:
+        return text
+    begin = text.find("\\begin{document}")
+    if begin < 0:
+        return text
+    begin += len("\\begin{document}")
+    end = text.find("\\end{document}", begin)
+    end = len(text) if end < 0 else end
+    return "\n" * text.count("\n", 0, begin) + text[begin:end] + "\n" * text.count("\n", end)
 
 
 def _braced(text: str, start: int) -> int:

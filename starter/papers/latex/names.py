@@ -13,7 +13,9 @@ from starter.papers.latex.expand import Document
 # Acronyms that name a field or a tool, never a paper's own method.
 GENERIC = frozenset(
     "gpu gpus tpu tpus cpu ai ml nlp cv rl sota api llm llms cnn cnns rnn rnns gan gans vae "
-    "vaes mlp mlps mcmc sgd imagenet cifar coco mnist wmt glue url ii iii iv".split()
+    "vaes mlp mlps mcmc sgd imagenet cifar coco mnist wmt glue url ii iii iv "
+    # tasks, not methods
+    "asr tts ocr nmt mt qa vqa ner pos nli nlu nlg slu ctr did sr".split()
 )
 # Words a method's name often ends with that its table rows leave out ("TC-flow" -> "TC").
 TRAILING = frozenset("flow flows model models network networks net method approach".split())
@@ -30,6 +32,12 @@ _PRESENT = re.compile(
 )
 # "our 16 blocks deep ResNet (SRResNet)", "we refer to this network as SRGAN".
 _OURS_NAMED = re.compile(r"\bour\b[^.()]{0,60}?\(([^()]{1,25})\)", re.I)
+# Anywhere in the paper: "our proposed ASR-BN-ROB model", "the proposed method (X)",
+# "X (Proposed)", "X (ours)".
+_PROPOSED = re.compile(
+    r"\b(?:our|the)\s+(?:proposed|own|new)\s+(?:[a-z]+\s+){0,2}?\(?([A-Z][\w-]*[A-Z0-9][\w-]*)"
+    r"|\b([A-Z][\w-]*[A-Z0-9][\w-]*)\s*\((?:proposed|ours)\)",
+)
 _REFER = re.compile(r"\b(?:we|I)\s+(?:refer to|denote)\b[^.]{0,80}?\bas\s+([A-Z][\w-]*)")
 # A name in parentheses after these words is a baseline's ("standard logistic regression (LR)").
 _BASELINE_WORDS = re.compile(
@@ -70,7 +78,8 @@ def _plain(doc: Document) -> str:
 
 
 def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[str]:
-    """The names the paper gives its own method, most used first."""
+    """The names the paper gives its own method: the one it most often calls "our
+    proposed X" first, then the most used."""
     found: list[str] = []
     title = unicodedata.normalize("NFKC", title or "")
     head, colon, _ = title.partition(":")
@@ -91,6 +100,7 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
                 if len(uses) >= 2:
                     found.append(Counter(uses).most_common(1)[0][0])
     found += _macro_names(doc)
+    found += [m.group(1) or m.group(2) for m in _PROPOSED.finditer(body)]
     for sentence in re.split(r"(?<=[.!?])\s+", f"{abstract} {intro}"):
         found += [m.group(1).strip() for m in _OURS_NAMED.finditer(sentence)]
         found += [m.group(1) for m in _PRESENT.finditer(sentence)]
@@ -124,7 +134,8 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
             continue
         if name.strip() == head.strip() or _count(body_tokens, words_of) >= 2:
             names.append(key)
-    return sorted(names, key=lambda k: -_count(body_tokens, k.split()))
+    proposed = Counter(" ".join(tokens(m.group(1) or m.group(2))) for m in _PROPOSED.finditer(body))
+    return sorted(names, key=lambda k: (-proposed[k], -_count(body_tokens, k.split())))
 
 
 def _macro_names(doc: Document) -> list[str]:
@@ -166,6 +177,25 @@ def _count(haystack: list[str], needle: list[str]) -> int:
 def names_in(text: str, names: list[str]) -> bool:
     words = tokens(text)
     return any(_contains(words, name.split()) for name in names)
+
+
+def name_in(text: str, names: list[str]) -> str | None:
+    """The most specific of the names the text holds ("deepseek v3" over "deepseek")."""
+    words = tokens(text)
+    found = [name for name in names if _contains(words, name.split())]
+    return max(found, key=lambda name: len(name.split()), default=None)
+
+
+def less_specific(found: set[str]) -> set[str]:
+    """The names found that another name found contains: "deepseek" when "deepseek v3"
+    names some rows, "wnnm" when "mc wnnm" does (the rows that match only the shorter
+    name are the method's predecessors or baselines)."""
+    return {
+        short
+        for short in found
+        for long in found
+        if long != short and _contains(long.split(), short.split())
+    }
 
 
 def is_ours(text: str) -> bool:

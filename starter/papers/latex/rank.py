@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from starter.papers.latex.names import _name_like, is_ours, names_in
+from starter.papers.latex.names import _name_like, is_ours, less_specific, name_in, names_in
 from starter.papers.latex.numbers import Printed
 from starter.papers.latex.sentences import Statement
 from starter.papers.latex.tables import Cell, Row, Table
@@ -38,6 +38,7 @@ class Candidate:
     column: str = ""
     statement: Statement | None = None
     also: tuple[str, ...] = ()  # other places that print the same number
+    preference: int = 0  # which of the method's names its row has (0: the first)
 
 
 def _row_own(table: Table, row: Row, names: list[str]) -> str | None:
@@ -47,6 +48,19 @@ def _row_own(table: Table, row: Row, names: list[str]) -> str | None:
     if names and names_in(row.label, names) and not row.cited:
         return "a row named after the method"
     return None
+
+
+def _specific(labels: dict[int, str], names: list[str]) -> set[int]:
+    """Of the rows (or columns) by key whose label names the method, the ones named most
+    specifically: "DeepSeek-V3" and not "DeepSeek-V2" when the names are "deepseek" and
+    "deepseek v3"; a label marked as the paper's own always stays."""
+    matched = {key: name_in(text, names) for key, text in labels.items()}
+    weaker = less_specific({name for name in matched.values() if name})
+    return {
+        key
+        for key, name in matched.items()
+        if is_ours(labels[key]) or (name is not None and name not in weaker)
+    }
 
 
 def _column_own(table: Table, col: int, names: list[str]) -> bool:
@@ -75,13 +89,16 @@ def own_cells(
     method and no row cites another paper); and with `fallback`, the bold row or column,
     or the uncited rows after the baselines."""
     out: dict[int, str] = {}
+    reasons = {id(row): _row_own(table, row, names) for row in table.rows}
+    keep = _specific({id(r): f"{r.label} {r.context}" for r in table.rows if reasons[id(r)]}, names)
     for row in table.rows:
-        reason = _row_own(table, row, names)
-        if reason:
+        reason = reasons[id(row)]
+        if reason and id(row) in keep:
             out.update({id(c): reason for c in row.cells})
     if not out:
         columns = {c.col for row in table.rows for c in row.cells}
         own_columns = {j for j in columns if _column_own(table, j, names)}
+        own_columns &= _specific({j: table.header_for(j) for j in own_columns}, names)
         for row in table.rows:
             if row.cited:
                 continue
@@ -169,7 +186,8 @@ def rank(
     owned = {t.index: own_cells(t, names, not named) for t in tables}
     in_abstract = {s.number.text for s in abstract}
     body = [t for t in tables if not t.in_appendix and any(r.cells for r in t.rows)]
-    main = _main_table(body, owned, in_abstract, refs or {})
+    first = min(abstract, key=lambda s: s.pos).number.text if abstract else None
+    main = _main_table(body, owned, in_abstract, refs or {}, first)
     found: list[Candidate] = []
     table_texts: dict[str, str] = {}
     for table in tables:
@@ -198,9 +216,11 @@ def rank(
                     + (", main table" if is_main else "")
                     + (", an ablation" if ablation else "")
                 )
+                preference = _preference(line if reason else "", names)
                 candidate = Candidate(
-                    cell.number, cell.pos, "table", tier, why, table, row, cell, column
-                )
+                    cell.number, cell.pos, "table", tier, why, table, row, cell, column,
+                    preference=preference,
+                )  # fmt: skip
                 found.append(candidate)
                 if reason and not ablation and cell.number.text not in table_texts:
                     table_texts[cell.number.text] = f"{id(candidate)}"
@@ -231,8 +251,25 @@ def rank(
             candidate = replace(candidate, also=also)
         out.append(candidate)
     turns = _turns([c for c in out if c.tier == 0], limit)
-    out.sort(key=lambda c: (c.tier, turns.get(id(c), 0), c.table.index if c.table else -1, c.pos))
+    out.sort(
+        key=lambda c: (
+            c.tier,
+            c.preference if c.tier == 0 else 0,
+            turns.get(id(c), 0),
+            c.table.index if c.table else -1,
+            c.pos,
+        )
+    )
     return out
+
+
+def _preference(label: str, names: list[str]) -> int:
+    """0 for a row marked as the paper's own or named with its first name (the one the
+    paper most often calls its proposed method), else the rank of the name it has."""
+    if not label or is_ours(label):
+        return 0
+    name = name_in(label, names)
+    return names.index(name) if name in names else len(names)
 
 
 def _turns(headline: list[Candidate], limit: int) -> dict[int, int]:
@@ -268,11 +305,12 @@ _NOT_MAIN = re.compile(
 
 def _main_table(
     body: list[Table], owned: dict[int, dict[int, str]], in_abstract: set[str],
-    refs: dict[str, int],
+    refs: dict[str, int], first: str | None = None,
 ) -> Table | None:  # fmt: skip
     """The table that best looks like the paper's main results: the abstract repeats its
-    numbers, it holds the method's numbers, the text refers to it most, its caption says
-    results or comparison (not ablation or statistics), and it comes early."""
+    numbers (its first number above all), it holds the method's numbers, the text refers
+    to it most, its caption says results or comparison (not ablation or statistics), and
+    it comes early."""
     best, best_score = None, float("-inf")
     order = 0
     for table in body:
@@ -289,13 +327,19 @@ def _main_table(
             1 for row in table.rows for c in row.cells if id(c) in mine and c.number is not None
             and c.number.text in in_abstract and ("." in c.number.text or len(c.number.text) > 2)
         )  # fmt: skip
+        headline = first is not None and any(
+            id(c) in mine and c.number is not None and c.number.text == first
+            for row in table.rows
+            for c in row.cells
+        )
         caption = table.caption or ""
         score = 4.0 * min(own_hits, 3) + 2.0 * min(hits - own_hits, 2)
+        score += 3.0 if headline else 0.0  # the abstract's first number: its headline
         score += 6.0 if mine else 0.0
         score += min(3, refs.get(table.label or "", 0))
         score += 2.0 if _RESULTS.search(caption) else 0.0
         score -= 3.0 if _NOT_MAIN.search(caption) else 0.0
-        score -= 0.75 * order
+        score -= 1.25 * order
         if mine:
             order += 1
         if score > best_score:

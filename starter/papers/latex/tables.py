@@ -4,6 +4,7 @@ of cells, with column headers (all header rows joined), row labels, groups, capt
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -361,9 +362,20 @@ def _text_columns(rows: list[list[Cell]], ncols: int) -> list[int]:
             for c in cells
             if c.col == j and c.text and not PLACEHOLDER.match(c.text.strip())
         ]
-        if cells and sum(1 for c in cells if c.number is None) * 2 > len(cells):
+        wordy = bool(cells) and sum(1 for c in cells if c.number is None) * 2 > len(cells)
+        if wordy or (j == 0 and _counts(cells)):
             out.append(j)
     return out
+
+
+def _counts(cells: list[Cell]) -> bool:
+    """The first column numbering the rows ("1", "2", ... "24", "Average"): an index of
+    images, of runs or of settings, which labels the rows rather than measures them."""
+    numbers = [c.number for c in cells if c.number is not None]
+    if len(numbers) < 3 or any(not isinstance(n.value, int) or n.spread for n in numbers):
+        return False
+    values = [int(n.value) for n in numbers]
+    return all(a < b for a, b in itertools.pairwise(values))
 
 
 def _rows(
