@@ -321,3 +321,20 @@ def test_the_name_the_paper_calls_its_proposed_method_comes_first():
     # the abstract's first number (81.63) picks the DID table as the main one.
     found = drafts(_titled("respin-dialect-id-asr"), None, 9)
     assert {(d.row, d.table_label) for d in found} == {("ASR-BN-ROB", "tab:did_acc")}
+
+
+def test_a_row_that_refers_to_the_papers_algorithm_is_its_own_and_subtables_keep_labels():
+    # "\Cref{alg:full} & ..." prints "Algorithm 1"; two subfigure tabulars, two labels.
+    found = top("robust-adaptive-control-beyond-quadratic", 6)
+    assert {d.row for d in found} == {"Algorithm 1"}
+    assert {d.table_label for d in found} == {"tab:obstacle", "tab:driving"}
+
+
+def test_the_first_results_table_is_the_main_one_unless_the_abstract_says_otherwise():
+    assert {d.table_label for d in top("apg-samplers", 9)} == {"table:log-joint-all"}
+    assert {d.table_label for d in top("din-deep-interest-network", 8)} == {"table:exptablePublic"}
+
+
+def test_a_speedup_of_one_is_the_reference_row_not_a_result():
+    found = top("tmac-async-parallel-toolbox")
+    assert not [d for d in found if "speedup" in (d.column or "") and d.claim.value == 1]

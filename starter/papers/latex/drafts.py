@@ -71,6 +71,7 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     method = names.method_names(
         doc, title or latex_title, sentences.region_text(doc, abstract_at), intro
     )
+    method += [a.lower() for a in doc.algorithms if a.lower() not in method]
     ranked = rank.rank(found, abstract, conclusion, method, _references(doc.text))
     message = None
     if not any(r.cells for t in found for r in t.rows):

@@ -54,6 +54,7 @@ class Document:
     text: str
     main: str
     macros: dict[str, Macro] = field(default_factory=dict)
+    algorithms: tuple[str, ...] = ()  # "Algorithm 1", ... as the text refers to them
     _starts: list[int] = field(default_factory=list)  # segment starts in `text`
     _origins: list[tuple[str, int]] = field(default_factory=list)  # (file, first line)
     _newlines: list[int] = field(default_factory=list)
@@ -236,10 +237,13 @@ def build(source: Source, main: str) -> Document:
         text = _collect_macros(text, macros)
         cleaned.append((text, file, line))
     doc = Document(text="", main=main, macros=macros)
+    algorithms = _algorithms("".join(text for text, _, _ in cleaned))
+    doc.algorithms = tuple(sorted(set(algorithms.values())))
     out: list[str] = []
     size = 0
     for text, file, line in cleaned:
         expanded = Expander(macros).expand(text) if macros else text
+        expanded = _name_references(expanded, algorithms) if algorithms else expanded
         doc._starts.append(size)
         doc._origins.append((file, line))
         out.append(expanded)
@@ -249,6 +253,32 @@ def build(source: Source, main: str) -> Document:
     doc.text = "".join(out)
     doc._newlines = [m.start() for m in re.finditer("\n", doc.text)]
     return doc
+
+
+_ALGORITHM = re.compile(r"\\begin\{algorithm\*?\}(.*?)\\end\{algorithm\*?\}", re.DOTALL)
+_REFERENCE = re.compile(r"\\(?P<cmd>[cC]ref|autoref|ref)\*?\s*\{(?P<label>[^{}]*)\}")
+
+
+def _algorithms(text: str) -> dict[str, str]:
+    """{label: "Algorithm N"} for the paper's own algorithm environments, in order."""
+    out: dict[str, str] = {}
+    for number, match in enumerate(_ALGORITHM.finditer(text), start=1):
+        for label in re.findall(r"\\label\s*\{([^{}]*)\}", match.group(1)):
+            out[label.strip()] = f"Algorithm {number}"
+    return out
+
+
+def _name_references(text: str, algorithms: dict[str, str]) -> str:
+    """ "\\Cref{alg:full}" as LaTeX prints it, "Algorithm 1" (a table row named after the
+    paper's own algorithm that way would otherwise have no label)."""
+
+    def name(match: re.Match[str]) -> str:
+        label = algorithms.get(match.group("label").strip())
+        if label is None:
+            return match.group(0)
+        return label if match.group("cmd") != "ref" else label.split()[-1]
+
+    return _REFERENCE.sub(name, text)
 
 
 def _resolve(source: Source, name: str, folders: list[str]) -> str | None:

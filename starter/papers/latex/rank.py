@@ -77,7 +77,12 @@ def _setting(table: Table, cell: Cell) -> bool:
         or cell.number.suffix in ("K", "M", "B", "G", "T")
         or bool(SETTING.search(last or ""))
         or bool(SYMBOL.match(last.strip()))
+        or (cell.number.value == 1 and bool(_RELATIVE.search(header or "")))
     )
+
+
+# A column relative to a reference row: its "1.00" is the reference by definition.
+_RELATIVE = re.compile(r"speed-?up|relative|normali[sz]ed|ratio|\bvs\.?\s", re.I)
 
 
 def own_cells(
@@ -337,9 +342,9 @@ def _main_table(
         score += 3.0 if headline else 0.0  # the abstract's first number: its headline
         score += 6.0 if mine else 0.0
         score += min(3, refs.get(table.label or "", 0))
-        score += 2.0 if _RESULTS.search(caption) else 0.0
+        score += 1.0 if _RESULTS.search(caption) else 0.0
         score -= 3.0 if _NOT_MAIN.search(caption) else 0.0
-        score -= 1.25 * order
+        score -= 1.5 * order
         if mine:
             order += 1
         if score > best_score:

@@ -91,10 +91,16 @@ def find_tables(doc: Document) -> list[Table]:
         labels = [
             n for n in parse.walk(nodes) if parse.kind(n) == "macro" and n.macroname == "label"
         ]
+        previous = 0
         for index, tab in enumerate(tabulars):
             caption_node = captions[min(index, len(captions) - 1)] if captions else None
             caption = _caption_text(caption_node)
             label = _label(labels, caption_node)
+            if len(tabulars) > 1:
+                # Subtables labelled one by one: the label just before each tabular.
+                own = [n for n in labels if previous <= n.pos < tab.pos]
+                label = _label(own[-1:], None) or label
+                previous = tab.pos + tab.len
             number = numbers[min(index, len(numbers) - 1)] if numbers else None
             table = _table(doc, tab, begin, len(tables), number, label, caption)
             if table is not None:
@@ -125,15 +131,20 @@ def _figure_tables(doc: Document, figures: list[tuple[int, int]], first: int) ->
         spans = _regions(region, 0, TABULARS)
         if not spans or "\\includegraphics" in "".join(region[b:e] for b, e in spans):
             continue
-        caption, label = "", None
+        caption = ""
         found = re.search(r"\\caption(?:of)?\*?\s*(?:\[[^\]]*\])?\s*\{", region)
         if found:
             close = _braced(region, found.end())
             if close > 0:
                 caption = parse.to_text(parse.parse(region[found.end() : close - 1]))
-        labels = re.findall(r"\\label\s*\{([^{}]*)\}", region)
-        label = re.sub(r"\s+", "", labels[-1]) if labels else None
+        labels = [(m.start(), m.group(1)) for m in re.finditer(r"\\label\s*\{([^{}]*)\}", region)]
+        last = re.sub(r"\s+", "", labels[-1][1]) if labels else None
+        previous = 0
         for b, e in spans:
+            # A subfigure's own label comes before its tabular; else the figure's label.
+            own = [name for at, name in labels if previous <= at < b]
+            label = re.sub(r"\s+", "", own[-1]) if own else last
+            previous = e
             text = region[b:e]
             if len(re.findall(r"\d", text)) < 4 or "&" not in text:
                 continue
