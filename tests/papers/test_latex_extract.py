@@ -338,3 +338,15 @@ def test_the_first_results_table_is_the_main_one_unless_the_abstract_says_otherw
 def test_a_speedup_of_one_is_the_reference_row_not_a_result():
     found = top("tmac-async-parallel-toolbox")
     assert not [d for d in found if "speedup" in (d.column or "") and d.claim.value == 1]
+
+
+def test_stacked_cells_and_a_table_folded_into_two_halves():
+    # "\databf{72.09}{61.17}{48.49}" stacks P@1, P@3 and P@5 in a nested tabular; each line
+    # of the table holds two datasets ("Yahoo! & ... & RCV1 & ..."); "XMLC" spans both the
+    # baseline's column (HSM) and the method's (PLT).
+    found = drafts(_titled("plt-extreme-multilabel"), None, 15)
+    assert {d.table_label for d in found} == {"tab:hsm_vs_plt"}
+    assert {d.column.split(" / ")[-1] for d in found} == {"PLT"}
+    yahoo = [d.claim.value_text for d in found if d.row == "Yahoo!"]
+    assert yahoo[:3] == ["72.09", "61.17", "48.49"]
+    assert "RCV1" in {d.row for d in found}

@@ -178,8 +178,42 @@ def _grid(doc: Document, raw: list[_Raw], offset: int) -> list[tuple[list[Cell],
         cells, col = [], 0
         for nodes in row.cells:
             cell = _cell(nodes, col, offset)
-            cells.append(cell)
+            if cell.number is None and _stacked(nodes):
+                cells += _stack(doc, cell)
+            else:
+                cells.append(cell)
             col += cell.span
         if any(c.text for c in cells):
             grid.append((_split_pairs(doc, cells), row.block))
     return grid
+
+
+_STACKS = frozenset(("makecell", "shortstack", "Centerstack", "stackanchor", "thead"))
+
+
+def _stacked(nodes: list[Any]) -> bool:
+    """A cell that stacks lines: a tabular inside it, \\makecell{a \\\\ b}, \\shortstack."""
+    for node in parse.walk(nodes):
+        kind = parse.kind(node)
+        if kind == "env" and node.environmentname.rstrip("*") in ("tabular", "array"):
+            return True
+        if kind == "macro" and node.macroname in _STACKS:
+            return True
+    return False
+
+
+def _stack(doc: Document, cell: Cell) -> list[Cell]:
+    """A stacked cell printing one number a line ("72.09 / 61.17 / 48.49" one above the
+    other, P@1, P@3, P@5) as that many numbers of its column, parts 0, 1, 2..."""
+    pieces = cell.text.split()
+    numbers = [read_cell(piece) for piece in pieces]
+    if not 2 <= len(numbers) <= 6 or any(n is None for n in numbers):
+        return [cell]
+    out: list[Cell] = []
+    at = cell.pos
+    for part, (piece, number) in enumerate(zip(pieces, numbers, strict=True)):
+        found = doc.text.find(piece.lstrip("+"), at, at + 2000)
+        at = found if found >= 0 else at
+        out.append(replace(cell, number=number, pos=at, part=part))
+        at += len(piece)
+    return out

@@ -63,8 +63,9 @@ def _specific(labels: dict[int, str], names: list[str]) -> set[int]:
     }
 
 
-def _column_own(table: Table, col: int, names: list[str]) -> bool:
+def _column_own(table: Table, col: int, names: list[str], deepest: bool = False) -> bool:
     header = table.header_for(col)
+    header = header.split(" / ")[-1] if deepest else header
     return bool(header) and (is_ours(header) or (bool(names) and names_in(header, names)))
 
 
@@ -104,6 +105,10 @@ def own_cells(
         columns = {c.col for row in table.rows for c in row.cells}
         own_columns = {j for j in columns if _column_own(table, j, names)}
         own_columns &= _specific({j: table.header_for(j) for j in own_columns}, names)
+        # A name in the column's own header beats one in a header spanning several
+        # ("XMLC" over both "HSM" and "PLT": the PLT columns are the method's).
+        deepest = {j for j in own_columns if _column_own(table, j, names, deepest=True)}
+        own_columns = deepest or own_columns
         for row in table.rows:
             if row.cited:
                 continue

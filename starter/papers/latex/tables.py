@@ -277,6 +277,7 @@ def _table(
         return None
     headers, header_styles = _headers(header_rows, ncols)
     text_cols = _text_columns([cells for cells, _, _ in body], ncols)
+    body, text_cols = _unfold(body, text_cols, headers)
     most = max((_filled(body, j) for j in text_cols), default=0)
     primary = next((j for j in text_cols if _filled(body, j) >= 0.6 * most), 0)
     rows = _rows(body, text_cols, primary)
@@ -295,6 +296,27 @@ def _table(
         last_block=max(block for _, block, _ in body),
         label_columns=tuple(text_cols) or (0,),
     )
+
+
+def _unfold(
+    body: list[tuple[list[Cell], int, str | None]], text_cols: list[int], headers: tuple[str, ...]
+) -> tuple[list[tuple[list[Cell], int, str | None]], list[int]]:
+    """A table printed in two halves side by side to save space ("Yahoo! & ... & RCV1 &
+    ..."; the header repeats after a second label column): each line as two rows."""
+    if len(text_cols) < 2:
+        return body, text_cols
+    first, second = text_cols[0], text_cols[1]
+    width = second - first
+    left = headers[first + 1 : second]
+    if width < 2 or not all(left) or left != headers[second + 1 : second + width]:
+        return body, text_cols
+    out: list[tuple[list[Cell], int, str | None]] = []
+    for cells, block, group in body:
+        out.append(([c for c in cells if c.col < second], block, group))
+        right = [replace(c, col=c.col - width) for c in cells if c.col >= second]
+        if any(c.text for c in right):
+            out.append((right, block, group))
+    return out, [j for j in text_cols if j < second]
 
 
 def _number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool:
