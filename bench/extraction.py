@@ -101,10 +101,11 @@ def matches(draft, truth: dict) -> bool:
 
 def title(slug: str) -> str:
     """The paper's title, as `starter new` has it from the metadata: SOURCE.md's heading,
-    without a trailing "(venue)"."""
+    without a trailing "(venue)" or " — note"."""
     source = CORPUS / slug / "SOURCE.md"
     head = source.read_text(encoding="utf-8").partition("\n")[0] if source.exists() else ""
-    return re.sub(r"\s*\([^()]*\)\s*$", "", head.lstrip("# ").strip())
+    head = head.lstrip("# ").split(" — ")[0].strip()
+    return re.sub(r"\s*\([^()]*\)\s*$", "", head)
 
 
 def measure(slug: str, show: bool = False) -> dict:
