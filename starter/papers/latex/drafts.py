@@ -52,13 +52,13 @@ class Draft:
 def read_source(data: bytes, title: str = "") -> Extraction:
     """Everything found in an e-print's bytes; never raises on malformed LaTeX (a hostile
     archive is an InputError)."""
-    from starter.papers.latex import expand, names, rank, sentences, tables, unpack
+    from starter.papers.latex import expand, mainfile, names, rank, sentences, tables, unpack
 
     started = time.perf_counter()
     source = unpack.unpack(data)
     if source.kind == "pdf":
         return Extraction("pdf", message="the e-print is a PDF: the paper has no LaTeX source")
-    main = expand.find_main(source, title)
+    main = mainfile.find_main(source, title)
     if main is None:
         return Extraction(source.kind, message="the e-print holds no LaTeX document")
     doc = expand.build(source, main)
