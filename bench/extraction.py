@@ -37,11 +37,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "latex"
-RESULTS = ROOT / "bench" / "RESULTS.md"
-BEGIN, END = "<!-- extraction:begin -->", "<!-- extraction:end -->"
 LIMIT = 15
 
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sections import write_section  # noqa: E402
 
 
 def compact(text: str | None) -> str:
@@ -204,18 +205,6 @@ def markdown(split: dict[str, list[str]], rows: dict[str, list[dict]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    block = f"{BEGIN}\n{section}{END}\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        text = head + block + tail.lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     split = json.loads((CORPUS / "SPLIT.json").read_text(encoding="utf-8"))
@@ -235,7 +224,7 @@ def main() -> int:
     section = markdown(split, rows)
     print(section)
     if args.write:
-        write(section)
+        write_section("extraction", section)
     return 0
 
 

@@ -24,10 +24,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import sandbox  # noqa: E402
+from sections import write_section  # noqa: E402
 from timing import Command, Timings, markdown, measure  # noqa: E402
 
-RESULTS = HERE / "RESULTS.md"
-BEGIN, END = "<!-- sweep:begin -->", "<!-- sweep:end -->"
 SEEDS = 8
 TARGET = 0.6
 TRAIN = (
@@ -115,18 +114,6 @@ def load() -> str:
     return f"{one:.1f} (1 min), {five:.1f} (5 min)"
 
 
-def write(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    block = f"{BEGIN}\n{section}{END}\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        text = head + block + tail.lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="counted rounds (default 5)")
@@ -162,7 +149,7 @@ def main() -> int:
     section = "\n".join(parts)
     print(section)
     if args.write:
-        write(section)
+        write_section("sweep", section)
     return 0 if ok else 1
 
 

@@ -102,13 +102,10 @@ def _references(text: str) -> dict[str, int]:
 
 def _title(doc: Any) -> str:
     from starter.papers.latex import parse
-    from starter.papers.latex.expand import _braced
+    from starter.papers.latex.mainfile import title_argument
 
-    match = re.search(r"\\(?:icml)?title\*?\s*(?:\[[^\]]*\])?\s*\{", doc.text)
-    if not match:
-        return ""
-    end = _braced(doc.text, match.end())
-    return parse.to_text(parse.parse(doc.text[match.end() : end - 1])) if end > 0 else ""
+    given = title_argument(doc.text)
+    return parse.to_text(parse.parse(given)) if given is not None else ""
 
 
 def _intro(doc: Any) -> str:

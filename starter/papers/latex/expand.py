@@ -110,7 +110,7 @@ def build(source: Source, main: str) -> Document:
         cleaned.append((text, file, line))
     doc = Document(text="", main=main, macros=macros)
     algorithms = _algorithms("".join(text for text, _, _ in cleaned))
-    doc.algorithms = tuple(sorted(set(algorithms.values())))
+    doc.algorithms = tuple(dict.fromkeys(algorithms.values()))
     out: list[str] = []
     size = 0
     for text, file, line in cleaned:

@@ -129,11 +129,23 @@ def _title_likeness(text: str, title: str) -> float:
     """How alike the file's \\title and the paper's title are: the share of the words of
     both that they have in common (1.0 for the same title; a longer working title of an
     earlier version scores less)."""
-    match = re.search(r"\\(?:icml)?title\*?\s*(?:\[[^\]]*\])?\s*\{", text)
-    if not match:
+    given = title_argument(text, within=1000)
+    if given is None:
         return 0.0
-    end = _braced(text[: match.end() + 1000], match.end())
-    given = text[match.end() : end - 1 if end > 0 else match.end() + 300]
     words = set(re.findall(r"[a-z]{3,}", title.lower()))
     found = set(re.findall(r"[a-z]{3,}", given.lower()))
     return len(words & found) / len(words | found) if words else 0.0
+
+
+def title_argument(text: str, within: int | None = None) -> str | None:
+    """The LaTeX inside a file's \\title{...} (or \\icmltitle), None without one; with
+    `within`, a title whose closing brace is not within that many characters is cut at
+    300 (an unbalanced brace)."""
+    match = re.search(r"\\(?:icml)?title\*?\s*(?:\[[^\]]*\])?\s*\{", text)
+    if not match:
+        return None
+    limit = len(text) if within is None else match.end() + within
+    end = _braced(text[:limit], match.end())
+    if end > 0:
+        return text[match.end() : end - 1]
+    return None if within is None else text[match.end() : match.end() + 300]

@@ -100,7 +100,8 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
                 if len(uses) >= 2:
                     found.append(Counter(uses).most_common(1)[0][0])
     found += _macro_names(doc)
-    found += [m.group(1) or m.group(2) for m in _PROPOSED.finditer(body)]
+    proposals = [m.group(1) or m.group(2) for m in _PROPOSED.finditer(body)]
+    found += proposals
     for sentence in re.split(r"(?<=[.!?])\s+", f"{abstract} {intro}"):
         found += [m.group(1).strip() for m in _OURS_NAMED.finditer(sentence)]
         found += [m.group(1) for m in _PRESENT.finditer(sentence)]
@@ -134,7 +135,7 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
             continue
         if name.strip() == head.strip() or _count(body_tokens, words_of) >= 2:
             names.append(key)
-    proposed = Counter(" ".join(tokens(m.group(1) or m.group(2))) for m in _PROPOSED.finditer(body))
+    proposed = Counter(" ".join(tokens(name)) for name in proposals)
     return sorted(names, key=lambda k: (-proposed[k], -_count(body_tokens, k.split())))
 
 
@@ -175,8 +176,7 @@ def _count(haystack: list[str], needle: list[str]) -> int:
 
 
 def names_in(text: str, names: list[str]) -> bool:
-    words = tokens(text)
-    return any(_contains(words, name.split()) for name in names)
+    return name_in(text, names) is not None
 
 
 def name_in(text: str, names: list[str]) -> str | None:
