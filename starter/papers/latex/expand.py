@@ -102,8 +102,11 @@ def build(source: Source, main: str) -> Document:
     """The document rooted at `main`, includes spliced and macros expanded."""
     base = posixpath.dirname(main)
     pieces: list[tuple[str, str, int]] = []  # (text, file, first line)
-    _splice(source, main, base, pieces, [], 0)
+    hiding = _hiding_macros(strip_comments(source.text(main)))
+    _splice(source, main, base, pieces, [], 0, hiding)
     macros: dict[str, Macro] = {}
+    for package in _local_packages(source, "".join(text for text, _, _ in pieces), base):
+        _collect_macros(strip_comments(source.text(package)), macros)
     cleaned = []
     for text, file, line in pieces:
         text = _collect_macros(text, macros)
@@ -125,6 +128,21 @@ def build(source: Source, main: str) -> Document:
     doc.text = "".join(out)
     doc._newlines = [m.start() for m in re.finditer("\n", doc.text)]
     return doc
+
+
+_PACKAGE = re.compile(r"\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}")
+
+
+def _local_packages(source: Source, text: str, base: str) -> list[str]:
+    """The paper's own style files it loads (\\usepackage{mystyle} with mystyle.sty in
+    the e-print): their \\newcommand shorthands (\\mcZ for \\mathcal{Z}) are read too."""
+    found = []
+    for match in _PACKAGE.finditer(text):
+        for name in match.group(1).split(","):
+            path = posixpath.normpath(posixpath.join(base, name.strip() + ".sty"))
+            if path in source.files and path not in found:
+                found.append(path)
+    return found
 
 
 _ALGORITHM = re.compile(r"\\begin\{algorithm\*?\}(.*?)\\end\{algorithm\*?\}", re.DOTALL)
@@ -172,8 +190,9 @@ def _splice(
     pieces: list[tuple[str, str, int]],
     stack: list[str],
     depth: int,
+    hiding: frozenset[str] = frozenset(),
 ) -> None:
-    text = strip_comments(source.text(path))
+    text = _hide(strip_comments(source.text(path)), hiding)
     if depth:
         text = _body_only(text)
     here = posixpath.dirname(path)
@@ -192,11 +211,42 @@ def _splice(
         before = text[pos : match.start()]
         pieces.append((before, path, line))
         line += before.count("\n")
-        _splice(source, target, base, pieces, [*stack, path], depth + 1)
+        _splice(source, target, base, pieces, [*stack, path], depth + 1, hiding)
         skipped = text[match.start() : match.end()]
         line += skipped.count("\n")
         pos = match.end()
     pieces.append((text[pos:], path, line))
+
+
+def _hiding_macros(text: str) -> frozenset[str]:
+    """Macros the paper defines to hide their argument (\\newcommand{\\cut}[1]{}): what
+    they wrap, tables \\input there included, is not in the paper."""
+    found = set()
+    for match in _DEF.finditer(text):
+        end = _braced(text, match.end())
+        name = match.group("n1") or match.group("n2")
+        nargs = int(match.group("nargs") or 0)
+        if name and nargs == 1 and end > 0 and not text[match.end() : end - 1].strip():
+            found.add(name)
+    return frozenset(found - KEEP)
+
+
+def _hide(text: str, hiding: frozenset[str]) -> str:
+    """`text` with each call of a hiding macro blanked to its newlines."""
+    if not hiding:
+        return text
+    pattern = re.compile(r"\\(?:" + "|".join(map(re.escape, hiding)) + r")(?![A-Za-z@])\s*\{")
+    out, pos = [], 0
+    for match in pattern.finditer(text):
+        if match.start() < pos:
+            continue
+        end = _braced(text, match.end())
+        if end < 0:
+            continue
+        out += [text[pos : match.start()], "\n" * text.count("\n", match.start(), end)]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _body_only(text: str) -> str:

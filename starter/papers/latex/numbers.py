@@ -31,7 +31,7 @@ _CELL = re.compile(
 )
 # Units a cell may print after its number ("28 sec", "88s", "3.2 ms", "31.5 dB").
 _UNIT = re.compile(
-    r"^(?P<unit>s|sec|secs|seconds?|ms|µs|us|min|mins|minutes?|h|hr|hrs|hours?|days?|"
+    r"^(?P<unit>s|sec|secs|seconds?|ms|µs|us|m|min|mins|minutes?|h|hr|hrs|hours?|days?|"
     r"gb|mb|kb|tb|db|fps|it/s|gflops|tflops|flops|k?b/s)\.?$",
     re.I,
 )

@@ -145,6 +145,7 @@ def _text_context() -> Any:
         spec("mathrm", _last_arg),
         spec("mathsf", _last_arg),
         spec("texttt", _last_arg),
+        *(spec(name, _last_arg) for name in ("bm", "boldsymbol", "pmb", "mathbold")),
         spec("includegraphics", ""),
         spec("checkmark", "✓"),
         spec("cmark", "✓"),

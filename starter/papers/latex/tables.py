@@ -19,7 +19,8 @@ TABULARS = ("tabular", "tabular*", "tabularx", "tabulary", "longtable", "NiceTab
 _BEGIN = re.compile(r"\\begin\s*\{(?P<name>[A-Za-z]+\*?)\}")
 
 
-_MARK = re.compile(r"\s*\^\s*(?:\{[^{}]*\}|\S+)|[†‡§¶∗⋆★□■]")
+# Footnote marks after a row's label ("Ours^1", "BERT†"); an exponent (2^15) is kept.
+_MARK = re.compile(r"(?<![\d\s])\s*\^\s*(?:\{[^{}]*\}|\S+)|(?<=\s)\^\S+|[†‡§¶∗⋆★□■]")
 
 
 @dataclass(frozen=True)
