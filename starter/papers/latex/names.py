@@ -13,7 +13,7 @@ from starter.papers.latex.expand import Document
 # Acronyms that name a field or a tool, never a paper's own method.
 GENERIC = frozenset(
     "gpu gpus tpu tpus cpu ai ml nlp cv rl sota api llm llms cnn cnns rnn rnns gan gans vae "
-    "vaes mlp mlps mcmc sgd imagenet cifar coco mnist wmt glue url ii iii iv "
+    "vaes mlp mlps lm lms mcmc sgd imagenet cifar coco mnist wmt glue url ii iii iv "
     # tasks, not methods
     "asr tts ocr nmt mt qa vqa ner pos nli nlu nlg slu ctr did sr".split()
 )
@@ -49,6 +49,10 @@ _BASELINE_WORDS = re.compile(
 _NAME_MACRO = re.compile(r"method|model|ours|name|system|algo|approach|framework|net$|tool", re.I)
 
 
+# A title's word capitalized to spell its acronym ("COntrastive LEarning"): a word, not a name.
+_SPELLING = re.compile(r"^[A-Z]{2,3}[a-z]{5,}$")
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case words of a text, with math letters read as letters (𝒯C -> tc)."""
     plain = unicodedata.normalize("NFKC", text).lower()
@@ -62,7 +66,7 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 
 def _name_like(word: str) -> bool:
     word = unicodedata.normalize("NFKC", word).strip(".,;:()[]{}'\"")
-    if not word or len(word) > 30 or word.lower() in GENERIC:
+    if not word or len(word) > 30 or word.lower() in GENERIC or _SPELLING.match(word):
         return False
     parts = [p for p in word.split("-") if p]
     return any(
@@ -130,6 +134,8 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
             words_of = words_of[:-1]
         if not words_of or " ".join(words_of) in GENERIC or _metric_word(name):
             continue
+        if _dataset(body, name):
+            continue
         key = " ".join(words_of)
         if key in names:
             continue
@@ -150,6 +156,19 @@ def _macro_names(doc: Document) -> list[str]:
         if 1 < len(body) <= 30 and len(body.split()) <= 3 and not re.search(r"[#@&]", body):
             out.append(body)
     return out
+
+
+def _dataset(body: str, name: str) -> bool:
+    """A name the paper gives a dataset it introduces ("the NYTimes800k dataset",
+    "NYTimes800k, the largest news captioning dataset"): its columns are not the method's."""
+    word = re.escape(name.strip())
+    return bool(
+        re.search(
+            rf"(?<![\w-]){word}(?:\s+|,\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?)"
+            r"(?:dataset|corpus|benchmark|data set)s?\b",
+            body,
+        )
+    )
 
 
 def _metric_word(name: str) -> bool:

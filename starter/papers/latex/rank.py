@@ -45,9 +45,13 @@ def _row_own(table: Table, row: Row, names: list[str]) -> str | None:
     label = f"{row.label} {row.context}"
     if is_ours(label):
         return "a row marked as the paper's own"
-    if names and names_in(row.label, names) and not row.cited:
+    if names and names_in(row.label, names) and not row.cited and not _BASELINE.search(label):
         return "a row named after the method"
     return None
+
+
+# A row that says it is a baseline ("Baseline: FCOS-3D"), even one named after the method.
+_BASELINE = re.compile(r"\bbaselines?\b", re.I)
 
 
 def _specific(labels: dict[int, str], names: list[str]) -> set[int]:
@@ -129,7 +133,7 @@ def own_cells(
         for row in table.rows:
             if cited and not row.cited and row.block == table.last_block:
                 out.update({id(c): "an uncited row after the baselines" for c in row.cells})
-    return out
+    return _build_up(table, out)
 
 
 def _about_the_method(table: Table, names: list[str]) -> bool:
@@ -165,7 +169,37 @@ def _bold_line(table: Table) -> dict[int, str]:
     row = next(r for r in table.rows if id(r) == row_id)
     if row_hits * 3 >= len(bold) * 2 and not row.cited:
         return {id(c): "the row with the bold results" for c in row.cells}
+    # One bold row per section of the table (a dataset each): the method's row in each.
+    whole = [
+        r for r in table.rows
+        if len(r.cells) >= 2 and not r.cited and all("bold" in c.styles for c in r.cells)
+    ]  # fmt: skip
+    if (
+        whole
+        and len(whole) * 3 <= len(table.rows)
+        and sum(len(r.cells) for r in whole) * 3 >= len(bold) * 2
+    ):
+        return {id(c): "a row with all its results bold" for r in whole for c in r.cells}
     return {}
+
+
+_STEP = "a step building up the method"
+
+
+def _build_up(table: Table, out: dict[int, str]) -> dict[int, str]:
+    """With the method's row written as the last step of a build-up ("+ copying" under
+    "+ face attention" under "+ weighted RoBERTa"), the steps before it in its section are
+    the method's too: each adds a part of the final model."""
+    rows = list(table.rows)
+    for i, row in enumerate(rows):
+        if not (row.cells and id(row.cells[0]) in out and row.label.lstrip().startswith("+")):
+            continue
+        j = i - 1
+        while j >= 0 and rows[j].label.lstrip().startswith("+") and rows[j].block == row.block:
+            if not rows[j].cited:
+                out.update({id(c): _STEP for c in rows[j].cells})
+            j -= 1
+    return out
 
 
 # A row (or, with methods as columns, a column) that takes a part of the method away.
@@ -179,6 +213,18 @@ _STUDY = re.compile(
     r"\b(?:ablations?|variations?|variants? of|effect of|impact of|influence of|sensitivity)\b",
     re.I,
 )
+
+
+# A caption of a table of settings or data, not results: its numbers are never claims.
+_SETTINGS = re.compile(
+    r"\bhyper-?param\w*|\bstatistics\b|\b(?:implementation|training|dataset)\s+details\b|"
+    r"\bconfigurations?\b|\bsettings\b",
+    re.I,
+)
+
+
+def _first_sentence(caption: str | None) -> str:
+    return re.split(r"(?<=[.:])\s", caption or "", maxsplit=1)[0]
 
 
 def rank(
@@ -202,12 +248,13 @@ def rank(
     table_texts: dict[str, str] = {}
     for table in tables:
         mine = owned[table.index]
+        settings_table = bool(_SETTINGS.search(_first_sentence(table.caption)))
         for row in table.rows:
             for cell in row.cells:
                 assert cell.number is not None
                 reason = mine.get(id(cell))
                 is_main = main is not None and table.index == main.index
-                setting = _setting(table, cell)
+                setting = _setting(table, cell) or settings_table
                 column = table.header_for(cell.col, cell.span)
                 line = column if "column" in (reason or "") else row.label
                 ablation = bool(reason) and (
@@ -227,6 +274,8 @@ def rank(
                     + (", an ablation" if ablation else "")
                 )
                 preference = _preference(line if reason else "", names)
+                if reason == _STEP:  # the final model's row first, then its steps
+                    preference = len(names) + 1
                 candidate = Candidate(
                     cell.number, cell.pos, "table", tier, why, table, row, cell, column,
                     preference=preference,
@@ -307,10 +356,17 @@ _RESULTS = re.compile(
 )
 _NOT_MAIN = re.compile(
     r"\b(?:ablations?|effect of|impact of|influence of|hyper-?parameters?|statistics|"
-    r"examples?|architecture|configurations?|sensitivity|different|variants?|details|"
+    r"examples?|architecture|configurations?|sensitivity|variants?|details|"
+    r"different(?![^.,;]{0,40}\b(?:methods|models|approaches|algorithms|baselines|systems|"
+    r"techniques|works|detectors|networks)\b)|"
     r"characteristics|describ\w*|experience|settings?)\b",
     re.I,
 )
+
+
+# The split a table reports: the test set's results are the paper's final ones.
+_TEST = re.compile(r"\btest(?:ing)?\s+(?:set|split|data)\b", re.I)
+_VALIDATION = re.compile(r"\b(?:validation|val|dev|development)\s+(?:set|split|data)\b", re.I)
 
 
 def _main_table(
@@ -349,6 +405,7 @@ def _main_table(
         score += min(3, refs.get(table.label or "", 0))
         score += 1.0 if _RESULTS.search(caption) else 0.0
         score -= 3.0 if _NOT_MAIN.search(caption) else 0.0
+        score += 1.5 if _TEST.search(caption) else -1.0 if _VALIDATION.search(caption) else 0.0
         score -= 1.5 * order
         if mine:
             order += 1

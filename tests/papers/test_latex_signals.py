@@ -1,0 +1,79 @@
+"""Signals learned from the third set of papers (tune3 in tests/data/latex/SPLIT.json):
+bold math cells, a paper's own style file, macros that hide text, test over validation,
+rows that call themselves baselines, build-up rows, dataset names, settings tables."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from conftest import DATA
+
+from starter.papers.latex.drafts import drafts, read_source
+from starter.papers.latex.numbers import read_cell
+
+CORPUS = DATA / "latex"
+
+
+@cache
+def extraction(slug: str):
+    return read_source((CORPUS / slug / "eprint.tar.gz").read_bytes())
+
+
+def top(slug: str, limit: int = 15):
+    return [d for d in drafts(extraction(slug), None, limit) if d.skipped is None]
+
+
+def test_bold_math_cells_are_read_and_a_spelled_out_title_word_is_not_a_name():
+    # "\bm{$0.638$}\tiny{$\pm 0.007$}" and a title "COntrastive LEarning ..."
+    found = read_source(
+        (CORPUS / "coles-contrastive-event-sequences" / "eprint.tar.gz").read_bytes(),
+        "CoLES: COntrastive Learning for Event Sequences with Self-Supervision",
+    )
+    assert "contrastive" not in found.names
+    first = [d for d in drafts(found, None, 15) if d.skipped is None][:5]
+    assert [(d.table_label, d.row, d.claim.value_text) for d in first] == [
+        ("tab-downstream-res-emb", "CoLES", text)
+        for text in ("0.638", "0.843", "0.601", "0.539", "0.792")
+    ]
+
+
+def test_a_table_of_hyperparameters_gives_no_drafts():
+    labels = {d.table_label for d in top("coles-contrastive-event-sequences")}
+    assert "tab-hyper" not in labels  # "Hyper-parameters for CoLES training"
+
+
+def test_shorthands_from_the_papers_own_style_file_are_expanded_and_exponents_kept():
+    rows = {d.row for d in top("scaling-hidden-markov-language-models")}
+    assert "VL-HMM |𝒵|=2^15" in rows  # \mcZ from mystyle.sty, $2^{15}$
+
+
+def test_tables_input_inside_a_hiding_macro_are_not_in_the_paper():
+    # \newcommand{\cut}[1]{} wraps a second \input of both results tables
+    extracted = extraction("sans-structure-aware-negative-sampling-kg")
+    tables = {c.table.index: c.table for c in extracted.candidates if c.table is not None}
+    labels = [t.label for _, t in sorted(tables.items()) if not t.in_appendix]
+    assert labels == ["tab:unisota_comp", "tab:comp_adv"]
+    first = top("sans-structure-aware-negative-sampling-kg")[0]
+    assert (first.table_label, first.row) == ("tab:unisota_comp", "Uniform SANS (ours)")
+
+
+def test_the_test_set_table_beats_the_validation_one_and_a_baseline_row_is_not_the_method():
+    found = top("dd3d-pseudo-lidar-monocular-3d-detection")
+    assert {d.table_label for d in found[:12]} == {"table:kitti_3d_test"}
+    assert {d.row for d in found[:12]} == {"Ours FCOS-3D", "Ours PL"}
+    assert not any((d.row or "").startswith("Baseline") for d in found)
+
+
+def test_a_dataset_the_paper_introduces_is_not_its_method_and_build_up_rows_follow_the_final():
+    extracted = extraction("transform-and-tell-news-image-captioning")
+    assert "nytimes800k" not in extracted.names
+    found = top("transform-and-tell-news-image-captioning")
+    assert [d.row for d in found[:7]] == ["+ copying"] * 7  # the bold row of each dataset
+    assert found[0].claim.value_text == "24.2" and found[7].row == "+ copying"
+    steps = [d for d in top("transform-and-tell-news-image-captioning", None) if d.row]
+    assert {"+ weighted RoBERTa", "+ face attention"} <= {d.row for d in steps[:40]}
+
+
+def test_a_duration_in_minutes_is_a_measurement_not_a_size():
+    assert read_cell("50 m").unit == "m" and read_cell("50 m").suffix is None
+    assert read_cell("50 M").suffix == "M"
