@@ -77,3 +77,47 @@ def test_a_dataset_the_paper_introduces_is_not_its_method_and_build_up_rows_foll
 def test_a_duration_in_minutes_is_a_measurement_not_a_size():
     assert read_cell("50 m").unit == "m" and read_cell("50 m").suffix is None
     assert read_cell("50 M").suffix == "M"
+
+
+def test_an_index_column_does_not_label_the_rows_and_sans_serif_labels_are_read():
+    first = top("noisy-labels-clothing-classification")[0]
+    assert (first.row, first.claim.value_text, first.table_label) == ("Ours", "78.24", "tab:exp")
+    rows = [d.row for d in top("probabilistic-object-reconstruction-3dv")[:2]]
+    assert rows == ["freiburg3_cabinet", "freiburg3_teddy"]  # \textsf{freiburg3\_cabinet}
+
+
+def test_a_root_file_whose_preamble_is_an_input_is_the_main_file_over_a_rebuttal():
+    extracted = extraction("shape-flow-dense-deformable-models")
+    assert extracted.main == "paper_final.tex"  # \input{contents/header} holds \documentclass
+
+
+def test_triangle_marks_after_numbers_and_two_tables_side_by_side_in_a_figure():
+    cob = top("cob-representation-learning-clustering")[:3]
+    assert [(d.row, d.column, d.claim.value_text) for d in cob] == [
+        ("SBERT COB", "RI", "0.925"), ("SBERT COB", "ARI", "0.233"), ("SBERT COB", "NMI", "0.725"),
+    ]  # fmt: skip
+    meta = top("meta-optimal-transport", None)
+    places = [(d.file, d.line, d.claim.value_text) for d in meta if d.part == "table"]
+    assert len(places) == len(set(places))  # each cell once, under its own table
+
+
+def test_without_a_name_the_titles_distinctive_words_find_the_methods_rows():
+    extracted = extraction("mixture-of-tastes-recommendation")
+    assert "mixture" in extracted.names and "models" not in extracted.names
+    rows = {d.row for d in top("mixture-of-tastes-recommendation")[:9]}
+    assert rows == {"Mixture-LSTM", "Projection Mixture", "Embedding Mixture"}
+
+
+def test_precision_recall_and_f_columns_and_a_caption_naming_split_settings_are_results():
+    event = top("event-extraction-without-annotated-text")[0]
+    assert (event.table_label, event.column) == ("tab:1", "Event Classification / P")
+    zest = top("zest-zero-shot-from-text-descriptions")[0]  # "... with two split settings."
+    assert (zest.table_label, zest.row) == ("tab:results", "ZEST_similarity+VRS")
+
+
+def test_a_column_of_spreads_beside_the_means_is_not_drafted():
+    found = top("orl-rl-benchmarks-online-stochastic-optimization", None)
+    means = [d for d in found if (d.column or "").endswith("/ μ")]
+    spreads = [d for d in found if (d.column or "").endswith("/ σ")]
+    assert means and spreads
+    assert max(found.index(d) for d in means[:3]) < min(found.index(d) for d in spreads)

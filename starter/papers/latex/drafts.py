@@ -71,6 +71,8 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     method = names.method_names(
         doc, title or latex_title, sentences.region_text(doc, abstract_at), intro
     )
+    if not method:
+        method = names.title_words(title or latex_title, doc)
     method += [a.lower() for a in doc.algorithms if a.lower() not in method]
     ranked = rank.rank(found, abstract, conclusion, method, _references(doc.text))
     message = None

@@ -22,9 +22,9 @@ def find_main(source: Source, title: str = "") -> str | None:
         if not path.lower().endswith((".tex", ".ltx", ".latex")):
             continue
         text = strip_comments(source.text(path))
-        if "\\documentclass" not in text and "\\documentstyle" not in text:
-            continue
-        if "\\begin{document}" in text:
+        if not _has_class(text):
+            text = _with_inputs(source, path, text)  # \\input{header} holds \\documentclass
+        if _has_class(text) and "\\begin{document}" in text:
             candidates[path] = text
     if not candidates:
         return None
@@ -62,6 +62,26 @@ def find_main(source: Source, title: str = "") -> str | None:
         if best is None or candidate[:2] > best[:2]:
             best = candidate
     return best[2] if best else None
+
+
+def _has_class(text: str) -> bool:
+    return "\\documentclass" in text or "\\documentstyle" in text
+
+
+def _with_inputs(source: Source, path: str, text: str, depth: int = 3) -> str:
+    """A file's text followed by the files it \\input{}s (a root file that keeps its
+    preamble in header.tex and its body, title included, in document.tex), `depth` deep."""
+    if depth == 0 or "\\documentclass" in text or not _INCLUDE.search(text):
+        return text
+    folder = posixpath.dirname(path)
+    parts = [text]
+    for match in _INCLUDE.finditer(text):
+        name = match.group("name") or match.group("bare") or match.group("file") or ""
+        target = _resolve(source, name, [folder])
+        if target and target != path:
+            inner = strip_comments(source.text(target))
+            parts.append(_with_inputs(source, target, inner, depth - 1))
+    return "\n".join(parts)
 
 
 _BUILD_FILE = re.compile(r"(?:^|/)(?:makefile|gnumakefile|[^/]*\.mk|\.?latexmkrc|[^/]*\.sh)$", re.I)

@@ -145,6 +145,37 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
     return sorted(names, key=lambda k: (-proposed[k], -_count(body_tokens, k.split())))
 
 
+# Words of a title that name a field, a task or a kind of model, not this paper's method.
+_COMMON = frozenset(
+    """a an the of for with without and or on in to from by via using towards toward beyond
+    into over under at as is are be can do does not how what when why which new novel
+    learning learn learned deep neural network networks net nets model models modeling
+    modelling representation representations classification detection recognition
+    segmentation generation estimation prediction training trained train analysis approach
+    approaches method methods framework frameworks task tasks benchmark benchmarks problem
+    problems system systems application applications based self supervised unsupervised
+    semi weakly zero one few shot low high large scale small data dataset datasets text texts
+    image images video videos language languages graph graphs sequence sequences time series
+    efficient fast faster scalable robust simple improved improving better towards end
+    multi cross online offline optimal optimization inference structured structure
+    object objects visual vision natural document documents word words sentence sentences
+    via beyond make making fill blanks all need""".split()
+)
+
+
+def title_words(title: str, doc: Document) -> list[str]:
+    """When the paper gives its method no name: the title's distinctive words the text
+    uses ("mixture" in "Mixture-of-tastes Models for ..."), as weak names."""
+    body_tokens = tokens(_plain(doc))
+    out = []
+    for word in tokens(unicodedata.normalize("NFKC", title or "")):
+        if len(word) < 4 or word in _COMMON or word in GENERIC or word.isdigit() or word in out:
+            continue
+        if _count(body_tokens, [word]) >= 3:
+            out.append(word)
+    return out
+
+
 def _macro_names(doc: Document) -> list[str]:
     """Bodies of argument-less macros named like a method's name (\\newcommand{\\method}{X})."""
     out = []

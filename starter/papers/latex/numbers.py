@@ -20,7 +20,7 @@ class Printed:
     unit: str | None = None  # a unit printed after it in the cell: "s", "ms", "h", "GB", "dB"
 
 
-_MARKS = re.compile(r"\^\s*(?:\{[^{}]*\}|[^\s\d.]+|\d+)|[†‡§¶∗★☆□■◇◆△▲⋆♠♣♢♡]")
+_MARKS = re.compile(r"\^\s*(?:\{[^{}]*\}|[^\s\d.]+|\d+)|[†‡§¶∗★☆□■◇◆△▲▴▵▼▾▽▿⋆♠♣♢♡]")
 _EXPONENT = re.compile(
     r"(?P<m>\d+(?:\.\d+)?)\s*(?:·|×|\\cdot|\\times|x)\s*10\s*\^\s*\{?\s*(?P<e>[-+]?\d+)\s*\}?"
 )

@@ -146,6 +146,7 @@ def _text_context() -> Any:
         spec("mathsf", _last_arg),
         spec("texttt", _last_arg),
         *(spec(name, _last_arg) for name in ("bm", "boldsymbol", "pmb", "mathbold")),
+        *(spec(name, _last_arg) for name in ("textsf", "textrm", "textup", "textmd", "mbox")),
         spec("includegraphics", ""),
         spec("checkmark", "✓"),
         spec("cmark", "✓"),

@@ -19,8 +19,13 @@ SETTING = re.compile(
     r"\bdepth\b|\bheads?\b|\bseeds?\b|(?<![\w-])shots?\b",
     re.I,
 )
-# A header that is one symbol (N, h, d_model, P_drop): a hyperparameter.
-SYMBOL = re.compile(r"^(?:[a-zα-ωϵ]|[A-Z])(?:_\w{1,8})?$")
+# A header that is one symbol (N, h, d_model, P_drop): a hyperparameter; but P, R and F
+# alone are precision, recall and F-score, and μ alone a mean.
+SYMBOL = re.compile(r"^(?:[a-zα-λν-ωϵ]|[A-Z](?=_)|[A-EG-OQS-Z])(?:_\w{1,8})?$")
+# A column of spreads beside a column of means ("μ" then "σ"): not a result of its own.
+SPREAD_HEADER = re.compile(
+    r"^(?:σ|std\.?|s\.?d\.?|stdev|std\.? dev\.?|standard deviation|±)$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ def _setting(table: Table, cell: Cell) -> bool:
         or cell.number.suffix in ("K", "M", "B", "G", "T")
         or bool(SETTING.search(last or ""))
         or bool(SYMBOL.match(last.strip()))
+        or bool(SPREAD_HEADER.match(last.strip()))
         or (cell.number.value == 1 and bool(_RELATIVE.search(header or "")))
     )
 
@@ -217,8 +223,9 @@ _STUDY = re.compile(
 
 # A caption of a table of settings or data, not results: its numbers are never claims.
 _SETTINGS = re.compile(
-    r"\bhyper-?param\w*|\bstatistics\b|\b(?:implementation|training|dataset)\s+details\b|"
-    r"\bconfigurations?\b|\bsettings\b",
+    r"\bhyper-?param\w*|\bstatistics\b|"
+    r"\b(?:implementation|training|dataset|experimental)\s+(?:details|settings|setup)\b|"
+    r"^\W*(?:settings|configurations?)\b",
     re.I,
 )
 

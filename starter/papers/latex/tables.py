@@ -73,6 +73,8 @@ def find_tables(doc: Document) -> list[Table]:
     start = doc.body_start
     floats = _regions(body, start, FLOATS)
     figures = _regions(body, start, FIGURES)
+    # A figure holding table floats side by side: the tables are read as floats.
+    figures = [(b, e) for b, e in figures if not any(b <= f < e for f, _ in floats)]
     tables: list[Table] = []
     counter = 0
     for begin, end in floats:
@@ -280,7 +282,9 @@ def _table(
     text_cols = _text_columns([cells for cells, _, _ in body], ncols)
     body, text_cols = _unfold(body, text_cols, headers)
     most = max((_filled(body, j) for j in text_cols), default=0)
-    primary = next((j for j in text_cols if _filled(body, j) >= 0.6 * most), 0)
+    # An index column ("#": 1, 2, 3...) labels the rows only when no other column does.
+    named = [j for j in text_cols if not (j == 0 and _index_column(body))] or text_cols
+    primary = next((j for j in named if _filled(body, j) >= 0.6 * most), named[0] if named else 0)
     rows = _rows(body, text_cols, primary)
     where = doc.where(offset)
     del where
@@ -400,6 +404,10 @@ def _text_columns(rows: list[list[Cell]], ncols: int) -> list[int]:
         if wordy or (j == 0 and _counts(cells)):
             out.append(j)
     return out
+
+
+def _index_column(body: list[tuple[list[Cell], int, str | None]]) -> bool:
+    return _counts([c for cells, _, _ in body for c in cells if c.col == 0])
 
 
 def _counts(cells: list[Cell]) -> bool:
