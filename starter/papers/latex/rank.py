@@ -250,7 +250,8 @@ def rank(
     in_abstract = {s.number.text for s in abstract}
     body = [t for t in tables if not t.in_appendix and any(r.cells for r in t.rows)]
     first = min(abstract, key=lambda s: s.pos).number.text if abstract else None
-    main = _main_table(body, owned, in_abstract, refs or {}, first)
+    scores = _table_scores(body, owned, in_abstract, refs or {}, first)
+    main = max(body, key=lambda t: scores[t.index], default=None)
     found: list[Candidate] = []
     table_texts: dict[str, str] = {}
     for table in tables:
@@ -322,6 +323,8 @@ def rank(
             c.tier,
             c.preference if c.tier == 0 else 0,
             turns.get(id(c), 0),
+            # the method's numbers elsewhere: the next most main-like table first
+            -scores.get(c.table.index, -99.0) if c.table and c.tier == 2 else 0.0,
             c.table.index if c.table else -1,
             c.pos,
         )
@@ -380,11 +383,20 @@ def _main_table(
     body: list[Table], owned: dict[int, dict[int, str]], in_abstract: set[str],
     refs: dict[str, int], first: str | None = None,
 ) -> Table | None:  # fmt: skip
-    """The table that best looks like the paper's main results: the abstract repeats its
-    numbers (its first number above all), it holds the method's numbers, the text refers
-    to it most, its caption says results or comparison (not ablation or statistics), and
-    it comes early."""
-    best, best_score = None, float("-inf")
+    """The table that best looks like the paper's main results (see `_table_scores`)."""
+    scores = _table_scores(body, owned, in_abstract, refs, first)
+    return max(body, key=lambda t: scores[t.index], default=None)
+
+
+def _table_scores(
+    body: list[Table], owned: dict[int, dict[int, str]], in_abstract: set[str],
+    refs: dict[str, int], first: str | None = None,
+) -> dict[int, float]:  # fmt: skip
+    """{table index: how much it looks like the paper's main results}: the abstract
+    repeats its numbers (its first number above all), it holds the method's numbers, the
+    text refers to it most, its caption says results or comparison (not ablation or
+    statistics), test rather than validation, and it comes early."""
+    scores: dict[int, float] = {}
     order = 0
     for table in body:
         mine = owned[table.index]
@@ -416,6 +428,5 @@ def _main_table(
         score -= 1.5 * order
         if mine:
             order += 1
-        if score > best_score:
-            best, best_score = table, score
-    return best
+        scores[table.index] = score
+    return scores
