@@ -97,7 +97,7 @@ def test_cut_rows_are_hidden_and_subscript_spreads_read():
     everything = {c.number.text for c in extraction("hyperbolic-normalizing-flows").candidates}
     assert "-55.6" not in everything  # the \cut{} P-VAE row
     assert "-55.8" not in everything
-    mnist = next(d for d in found if d.column == "MNIST 2")
+    mnist = next(d for d in top("hyperbolic-normalizing-flows", None) if d.column == "MNIST 2")
     assert mnist.claim.aggregation.n == 5  # "averaged over 5 runs" in the caption
 
 
