@@ -31,7 +31,9 @@ def find_main(source: Source, title: str = "") -> str | None:
     named = _named_by_build(source, candidates)
     roots = _tex_roots(source)
     included = _included(source, candidates)
-    titled = _titled(candidates, title)
+    # the title may sit in an \\input{}ed file; a letter or a rebuttal quotes it
+    titled = _titled({p: _with_inputs(source, p, t, 2, True) for p, t in candidates.items()},
+                     title)  # fmt: skip
     best: tuple[float, int, str] | None = None
     for path, text in candidates.items():
         score = 0.0
@@ -56,7 +58,7 @@ def find_main(source: Source, title: str = "") -> str | None:
         score += min(30, 10 * roots.get(path, 0))
         if path in included:
             score -= 15
-        if path in titled:
+        if path in titled and not re.search(r"rebuttal|response|letter", stem):
             score += 40
         candidate = (score, len(text), path)
         if best is None or candidate[:2] > best[:2]:
@@ -68,10 +70,12 @@ def _has_class(text: str) -> bool:
     return "\\documentclass" in text or "\\documentstyle" in text
 
 
-def _with_inputs(source: Source, path: str, text: str, depth: int = 3) -> str:
+def _with_inputs(
+    source: Source, path: str, text: str, depth: int = 3, always: bool = False
+) -> str:
     """A file's text followed by the files it \\input{}s (a root file that keeps its
     preamble in header.tex and its body, title included, in document.tex), `depth` deep."""
-    if depth == 0 or "\\documentclass" in text or not _INCLUDE.search(text):
+    if depth == 0 or ("\\documentclass" in text and not always) or not _INCLUDE.search(text):
         return text
     folder = posixpath.dirname(path)
     parts = [text]
@@ -80,7 +84,7 @@ def _with_inputs(source: Source, path: str, text: str, depth: int = 3) -> str:
         target = _resolve(source, name, [folder])
         if target and target != path:
             inner = strip_comments(source.text(target))
-            parts.append(_with_inputs(source, target, inner, depth - 1))
+            parts.append(_with_inputs(source, target, inner, depth - 1, always))
     return "\n".join(parts)
 
 

@@ -46,7 +46,9 @@ _BASELINE_WORDS = re.compile(
     re.I,
 )
 # Macros a paper defines for its own method's name (\method, \ours, \modelname, \system).
-_NAME_MACRO = re.compile(r"method|model|ours|name|system|algo|approach|framework|net$|tool", re.I)
+_NAME_MACRO = re.compile(
+    r"method|model|ours|name|system|algo|approach|framework|net$|tool|parser", re.I
+)
 
 
 # A title's word capitalized to spell its acronym ("COntrastive LEarning"): a word, not a name.
@@ -177,13 +179,19 @@ def title_words(title: str, doc: Document) -> list[str]:
 
 
 def _macro_names(doc: Document) -> list[str]:
-    """Bodies of argument-less macros named like a method's name (\\newcommand{\\method}{X})."""
+    """Bodies of macros that spell a method's name: named like one (\\newcommand{\\method}{X},
+    \\parser{...} -> "TUPA_..."), or spelling their own name (\\newcommand{\\RELAX}{RELAX})."""
     out = []
     for name, macro in doc.macros.items():
-        if macro.nargs or not _NAME_MACRO.search(name):
+        body = re.sub(r"\\(?:textsc|textbf|textrm|textsf|textnormal|mathrm|mathsf|emph|xspace)\b"
+                      r"|[{}$\\~]", "", macro.body).strip()  # fmt: skip
+        if macro.nargs == 0 and body.lower() == name.lower() and _name_like(body):
+            out.append(body)
             continue
-        body = re.sub(r"\\(?:textsc|textbf|textrm|textsf|mathrm|mathsf|emph|xspace)\b|[{}$\\~]", "",
-                      macro.body).strip()  # fmt: skip
+        if macro.nargs > 1 or not _NAME_MACRO.search(name):
+            continue
+        if macro.nargs == 1:  # \\parser{Sparse} -> "TUPA\\textsubscript{Sparse}": its first word
+            body = re.split(r"[\s_^#]|textsubscript|textsuperscript", body)[0]
         if 1 < len(body) <= 30 and len(body.split()) <= 3 and not re.search(r"[#@&]", body):
             out.append(body)
     return out
