@@ -70,9 +70,7 @@ def _has_class(text: str) -> bool:
     return "\\documentclass" in text or "\\documentstyle" in text
 
 
-def _with_inputs(
-    source: Source, path: str, text: str, depth: int = 3, always: bool = False
-) -> str:
+def _with_inputs(source: Source, path: str, text: str, depth: int = 3, always: bool = False) -> str:
     """A file's text followed by the files it \\input{}s (a root file that keeps its
     preamble in header.tex and its body, title included, in document.tex), `depth` deep."""
     if depth == 0 or ("\\documentclass" in text and not always) or not _INCLUDE.search(text):

@@ -4,13 +4,13 @@ of cells, with column headers (all header rows joined), row labels, groups, capt
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starter.papers.latex import parse
 from starter.papers.latex.cells import Cell, _grid, _raw_rows
+from starter.papers.latex.columns import primary_column, text_columns
 from starter.papers.latex.expand import Document
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
@@ -279,12 +279,9 @@ def _table(
     if not body:
         return None
     headers, header_styles = _headers(header_rows, ncols)
-    text_cols = _text_columns([cells for cells, _, _ in body], ncols)
+    text_cols = text_columns([cells for cells, _, _ in body], ncols)
     body, text_cols = _unfold(body, text_cols, headers)
-    most = max((_filled(body, j) for j in text_cols), default=0)
-    # An index column ("#": 1, 2, 3...) labels the rows only when no other column does.
-    named = [j for j in text_cols if not (j == 0 and _index_column(body))] or text_cols
-    primary = next((j for j in named if _filled(body, j) >= 0.6 * most), named[0] if named else 0)
+    primary = primary_column(body, text_cols)
     rows = _rows(body, text_cols, primary)
     where = doc.where(offset)
     del where
@@ -380,44 +377,6 @@ def _headers(
                     parts[j].append(cell.text)
                 marks[j] |= cell.styles
     return tuple(" / ".join(p) for p in parts), tuple(frozenset(m) for m in marks)
-
-
-def _filled(body: list[tuple[list[Cell], int, str | None]], col: int) -> int:
-    return sum(1 for cells, _, _ in body for c in cells if c.col == col and c.text)
-
-
-# What a table prints for "no value": "-", "–", "n/a", "?", "✗".
-PLACEHOLDER = re.compile(r"^(?:[-–—−~∼?*✗×/]+|n/?a|none|—)$", re.I)
-
-
-def _text_columns(rows: list[list[Cell]], ncols: int) -> list[int]:
-    """Columns whose filled cells are mostly words: the row labels and their settings."""
-    out = []
-    for j in range(ncols):
-        cells = [
-            c
-            for cells in rows
-            for c in cells
-            if c.col == j and c.text and not PLACEHOLDER.match(c.text.strip())
-        ]
-        wordy = bool(cells) and sum(1 for c in cells if c.number is None) * 2 > len(cells)
-        if wordy or (j == 0 and _counts(cells)):
-            out.append(j)
-    return out
-
-
-def _index_column(body: list[tuple[list[Cell], int, str | None]]) -> bool:
-    return _counts([c for cells, _, _ in body for c in cells if c.col == 0])
-
-
-def _counts(cells: list[Cell]) -> bool:
-    """The first column numbering the rows ("1", "2", ... "24", "Average"): an index of
-    images, of runs or of settings, which labels the rows rather than measures them."""
-    numbers = [c.number for c in cells if c.number is not None]
-    if len(numbers) < 3 or any(not isinstance(n.value, int) or n.spread for n in numbers):
-        return False
-    values = [int(n.value) for n in numbers]
-    return all(a < b for a, b in itertools.pairwise(values))
 
 
 def _rows(

@@ -1,0 +1,66 @@
+"""Which columns of a table's body are text (the rows' labels and settings) and which one
+of them labels the rows."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from starter.papers.latex.cells import Cell
+
+Body = list[tuple[list[Cell], int, str | None]]
+
+
+def primary_column(body: Body, text_cols: list[int]) -> int:
+    """The text column that labels the rows: filled in most rows, naming each row apart (a
+    column repeating "FS", "WS", "HS" groups them), not an index (1, 2, 3...) unless no
+    other column labels them."""
+    most = max((_filled(body, j) for j in text_cols), default=0)
+    named = [j for j in text_cols if not (j == 0 and _index_column(body))] or text_cols
+    filled = [j for j in named if _filled(body, j) >= 0.6 * most]
+    distinct = [j for j in filled if _distinct(body, j) >= 0.8]
+    return (distinct or filled or named or [0])[0]
+
+
+def _filled(body: Body, col: int) -> int:
+    return sum(1 for cells, _, _ in body for c in cells if c.col == col and c.text)
+
+
+# What a table prints for "no value": "-", "–", "n/a", "?", "✗".
+PLACEHOLDER = re.compile(r"^(?:[-–—−~∼?*✗×/]+|n/?a|none|—)$", re.I)
+
+
+def text_columns(rows: list[list[Cell]], ncols: int) -> list[int]:
+    """Columns whose filled cells are mostly words: the row labels and their settings."""
+    out = []
+    for j in range(ncols):
+        cells = [
+            c
+            for cells in rows
+            for c in cells
+            if c.col == j and c.text and not PLACEHOLDER.match(c.text.strip())
+        ]
+        wordy = bool(cells) and sum(1 for c in cells if c.number is None) * 2 > len(cells)
+        if wordy or (j == 0 and _counts(cells)):
+            out.append(j)
+    return out
+
+
+def _distinct(body: Body, col: int) -> float:
+    """The share of a column's filled cells whose text no other cell of it repeats."""
+    texts = [c.text for cells, _, _ in body for c in cells if c.col == col and c.text]
+    return len(set(texts)) / len(texts) if texts else 0.0
+
+
+def _index_column(body: Body) -> bool:
+    return _counts([c for cells, _, _ in body for c in cells if c.col == 0])
+
+
+def _counts(cells: list[Cell]) -> bool:
+    """The first column numbering the rows ("1", "2", ... "24", "Average"): an index of
+    images, of runs or of settings, which labels the rows rather than measures them."""
+    numbers = [c.number for c in cells if c.number is not None]
+    if len(numbers) < 3 or any(not isinstance(n.value, int) or n.spread for n in numbers):
+        return False
+    values = [int(n.value) for n in numbers]
+    return all(a < b for a, b in itertools.pairwise(values))
