@@ -27,6 +27,8 @@ def _filled(body: Body, col: int) -> int:
 
 
 # What a table prints for "no value": "-", "–", "n/a", "?", "✗".
+# A spread printed in a column of its own, after the mean's: "(1.0)", "(±0.3)".
+SPREAD = re.compile(r"^\(\s*(?:±|\+/-)?\s*\d[\d.,]*\s*%?\s*\)$")
 PLACEHOLDER = re.compile(r"^(?:[-–—−~∼?*✗×/]+|n/?a|none|—)$", re.I)
 
 
@@ -40,7 +42,8 @@ def text_columns(rows: list[list[Cell]], ncols: int) -> list[int]:
             for c in cells
             if c.col == j and c.text and not PLACEHOLDER.match(c.text.strip())
         ]
-        wordy = bool(cells) and sum(1 for c in cells if c.number is None) * 2 > len(cells)
+        words = sum(1 for c in cells if c.number is None and not SPREAD.match(c.text.strip()))
+        wordy = bool(cells) and words * 2 > len(cells)
         if wordy or (j == 0 and _counts(cells)):
             out.append(j)
     return out
