@@ -121,3 +121,24 @@ def test_a_column_of_spreads_beside_the_means_is_not_drafted():
     spreads = [d for d in found if (d.column or "").endswith("/ σ")]
     assert means and spreads
     assert max(found.index(d) for d in means[:3]) < min(found.index(d) for d in spreads)
+
+
+def test_a_raisebox_spread_and_a_title_in_an_included_file_over_a_response_letters():
+    first = top("active-robotic-mapping-deep-rl")[0]  # $\mathbf{254.87} \ \rpm \ 47.26$
+    assert (first.row, first.claim.value_text) == ("ResNet", "254.87")
+    assert first.claim.aggregation.spread == 47.26
+    assert extraction("coconut-flim-cnn-filters-from-markers").main in ("main.tex", "arxiv.tex")
+
+
+def test_macros_that_spell_a_name_give_the_methods_name_and_a_cited_name_is_not_it():
+    relax = extraction("relax-backprop-through-the-void")
+    assert "relax" in relax.names and "rebar" not in relax.names  # REBAR~\cite{...}
+    assert top("relax-backprop-through-the-void")[0].column == "RELAX"
+    assert "tupa" in extraction("tupa-transition-based-dag-parser-ucca").names  # \parser{Sparse}
+
+
+def test_the_column_naming_each_row_labels_them_not_one_grouping_them_or_spreads():
+    first = top("distant-cto-distant-supervision-pico-ner")[0]
+    assert (first.row, first.column) == ("Exp 1.1 (Our)", "P")  # not the "WS" of "FS/WS/HS"
+    rows = {d.row for d in top("dqn-generalization-regularization-atari-modes", None)}
+    assert "m1d0" in rows and not any((r or "").startswith("(") for r in rows)  # not "(1.0)"

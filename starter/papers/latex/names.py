@@ -33,9 +33,10 @@ _PRESENT = re.compile(
 # "our 16 blocks deep ResNet (SRResNet)", "we refer to this network as SRGAN".
 _OURS_NAMED = re.compile(r"\bour\b[^.()]{0,60}?\(([^()]{1,25})\)", re.I)
 # Anywhere in the paper: "our proposed ASR-BN-ROB model", "the proposed method (X)",
-# "X (Proposed)", "X (ours)".
+# "X (Proposed)", "X (ours)"; not "our own implementation of REBAR".
 _PROPOSED = re.compile(
-    r"\b(?:our|the)\s+(?:proposed|own|new)\s+(?:[a-z]+\s+){0,2}?\(?([A-Z][\w-]*[A-Z0-9][\w-]*)"
+    r"\b(?:our|the)\s+(?:proposed|own|new)\s+"
+    r"(?:(?!(?:re-?)?implementation\b|version\b|runs?\b)[a-z]+\s+){0,2}?\(?([A-Z][\w-]*[A-Z0-9][\w-]*)"
     r"|\b([A-Z][\w-]*[A-Z0-9][\w-]*)\s*\((?:proposed|ours)\)",
 )
 _REFER = re.compile(r"\b(?:we|I)\s+(?:refer to|denote)\b[^.]{0,80}?\bas\s+([A-Z][\w-]*)")
@@ -144,7 +145,17 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
         if name.strip() == head.strip() or _count(body_tokens, words_of) >= 2:
             names.append(key)
     proposed = Counter(" ".join(tokens(name)) for name in proposals)
+    names = [k for k in names if proposed[k] or not _cited(doc.text, k)]
     return sorted(names, key=lambda k: (-proposed[k], -_count(body_tokens, k.split())))
+
+
+def _cited(text: str, key: str) -> bool:
+    """A name the paper cites as it writes it ("REBAR~\\cite{t17}", "the REBAR method
+    \\citep{t17}"): another work's."""
+    spelled = r"[\s-]*".join(map(re.escape, key.split()))
+    kind = r"(?:\s+(?:method|model|approach|estimator|algorithm|network|framework|technique)s?)?"
+    pattern = rf"(?<![\w-]){spelled}{kind}\s*~?\s*\(?\\\w*cite\w*\s*[\[{{]"
+    return re.search(pattern, text, re.I) is not None
 
 
 # Words of a title that name a field, a task or a kind of model, not this paper's method.
