@@ -26,9 +26,9 @@ def _filled(body: Body, col: int) -> int:
     return sum(1 for cells, _, _ in body for c in cells if c.col == col and c.text)
 
 
-# What a table prints for "no value": "-", "–", "n/a", "?", "✗".
 # A spread printed in a column of its own, after the mean's: "(1.0)", "(±0.3)".
 SPREAD = re.compile(r"^\(\s*(?:±|\+/-)?\s*\d[\d.,]*\s*%?\s*\)$")
+# What a table prints for "no value": "-", "–", "n/a", "?", "✗".
 PLACEHOLDER = re.compile(r"^(?:[-–—−~∼?*✗×/]+|n/?a|none|—)$", re.I)
 
 

@@ -221,14 +221,9 @@ def _splice(
 def _hiding_macros(text: str) -> frozenset[str]:
     """Macros the paper defines to hide their argument (\\newcommand{\\cut}[1]{}): what
     they wrap, tables \\input there included, is not in the paper."""
-    found = set()
-    for match in _DEF.finditer(text):
-        end = _braced(text, match.end())
-        name = match.group("n1") or match.group("n2")
-        nargs = int(match.group("nargs") or 0)
-        if name and nargs == 1 and end > 0 and not text[match.end() : end - 1].strip():
-            found.add(name)
-    return frozenset(found - KEEP)
+    defined: dict[str, Macro] = {}
+    _collect_macros(text, defined)
+    return frozenset(m.name for m in defined.values() if m.nargs == 1 and not m.body.strip())
 
 
 def _hide(text: str, hiding: frozenset[str]) -> str:

@@ -75,12 +75,9 @@ def _with_inputs(source: Source, path: str, text: str, depth: int = 3, always: b
     preamble in header.tex and its body, title included, in document.tex), `depth` deep."""
     if depth == 0 or ("\\documentclass" in text and not always) or not _INCLUDE.search(text):
         return text
-    folder = posixpath.dirname(path)
     parts = [text]
-    for match in _INCLUDE.finditer(text):
-        name = match.group("name") or match.group("bare") or match.group("file") or ""
-        target = _resolve(source, name, [folder])
-        if target and target != path:
+    for target in _inputs(source, path, text):
+        if target != path:
             inner = strip_comments(source.text(target))
             parts.append(_with_inputs(source, target, inner, depth - 1, always))
     return "\n".join(parts)
@@ -130,13 +127,17 @@ def _included(source: Source, candidates: dict[str, str]) -> set[str]:
     """Candidates that another candidate \\input{}s (a chapter with its own preamble)."""
     found: set[str] = set()
     for path, text in candidates.items():
-        folder = posixpath.dirname(path)
-        for match in _INCLUDE.finditer(text):
-            name = match.group("name") or match.group("bare") or match.group("file") or ""
-            target = _resolve(source, name, [folder])
-            if target and target != path and target in candidates:
-                found.add(target)
+        found.update(t for t in _inputs(source, path, text) if t != path and t in candidates)
     return found
+
+
+def _inputs(source: Source, path: str, text: str) -> list[str]:
+    """The files of the e-print that `path`'s \\input, \\include, ... name."""
+    folder = posixpath.dirname(path)
+    names = (
+        m.group("name") or m.group("bare") or m.group("file") or "" for m in _INCLUDE.finditer(text)
+    )
+    return [t for t in (_resolve(source, name, [folder]) for name in names) if t]
 
 
 def _titled(candidates: dict[str, str], title: str) -> set[str]:

@@ -169,10 +169,10 @@ _COMMON = frozenset(
     problems system systems application applications based self supervised unsupervised
     semi weakly zero one few shot low high large scale small data dataset datasets text texts
     image images video videos language languages graph graphs sequence sequences time series
-    efficient fast faster scalable robust simple improved improving better towards end
+    efficient fast faster scalable robust simple improved improving better end
     multi cross online offline optimal optimization inference structured structure
     object objects visual vision natural document documents word words sentence sentences
-    via beyond make making fill blanks all need""".split()
+    make making fill blanks all need""".split()
 )
 
 

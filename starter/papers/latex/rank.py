@@ -146,7 +146,7 @@ def _about_the_method(table: Table, names: list[str]) -> bool:
     """A table whose caption names the method, with no row naming another method."""
     if not names or any(r.cited for r in table.rows) or not table.caption:
         return False
-    first = re.split(r"(?<=[.:])\s", table.caption, maxsplit=1)[0]
+    first = _first_sentence(table.caption)
     if not (names_in(first, names) or is_ours(first)):
         return False
     methods = [r for r in table.rows if r.label and _name_like(r.label.split()[0])]
@@ -377,15 +377,6 @@ _NOT_MAIN = re.compile(
 # The split a table reports: the test set's results are the paper's final ones.
 _TEST = re.compile(r"\btest(?:ing)?\s+(?:set|split|data)\b", re.I)
 _VALIDATION = re.compile(r"\b(?:validation|val|dev|development)\s+(?:set|split|data)\b", re.I)
-
-
-def _main_table(
-    body: list[Table], owned: dict[int, dict[int, str]], in_abstract: set[str],
-    refs: dict[str, int], first: str | None = None,
-) -> Table | None:  # fmt: skip
-    """The table that best looks like the paper's main results (see `_table_scores`)."""
-    scores = _table_scores(body, owned, in_abstract, refs, first)
-    return max(body, key=lambda t: scores[t.index], default=None)
 
 
 def _table_scores(
