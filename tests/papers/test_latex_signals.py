@@ -142,3 +142,17 @@ def test_the_column_naming_each_row_labels_them_not_one_grouping_them_or_spreads
     assert (first.row, first.column) == ("Exp 1.1 (Our)", "P")  # not the "WS" of "FS/WS/HS"
     rows = {d.row for d in top("dqn-generalization-regularization-atari-modes", None)}
     assert "m1d0" in rows and not any((r or "").startswith("(") for r in rows)  # not "(1.0)"
+
+
+def test_base_models_shown_with_the_method_added_are_the_methods_rows():
+    # "Falcon-7b" and "Falcon-7b-refined", "Mistral-7b" and "Mistral-7b-refined"
+    rows = {d.row for d in top("redacted-contextual-qa-llm", 10)}
+    assert rows == {"Falcon-7b-refined", "Mistral-7b-refined"}
+
+
+def test_a_name_in_capitals_after_a_prefix_and_correlation_columns_are_results():
+    # rows "wordGREEN" and "charGREEN"; columns "r" (Pearson) and "ρ" (Spearman)
+    first = top("green-ngram-fscore-gec-evaluation")
+    assert {(d.table_label, d.row) for d in first} == {("tab:correlations", "wordGREEN"), (
+        "tab:correlations", "charGREEN")}
+    assert {d.column.split(" / ")[-1] for d in first} == {"r", "ρ"}

@@ -15,7 +15,9 @@ GENERIC = frozenset(
     "gpu gpus tpu tpus cpu ai ml nlp cv rl sota api llm llms cnn cnns rnn rnns gan gans vae "
     "vaes mlp mlps lm lms mcmc sgd imagenet cifar coco mnist wmt glue url ii iii iv "
     # tasks, not methods
-    "asr tts ocr nmt mt qa vqa ner pos nli nlu nlg slu ctr did sr".split()
+    "asr tts ocr nmt mt qa vqa ner pos nli nlu nlg slu ctr did sr "
+    # the paper's own parts: "our approach (Section 4)" names no method
+    "section sections sec table tables figure figures fig appendix eq equation".split()
 )
 # Words a method's name often ends with that its table rows leave out ("TC-flow" -> "TC").
 TRAILING = frozenset("flow flows model models network networks net method approach".split())
@@ -57,9 +59,15 @@ _SPELLING = re.compile(r"^[A-Z]{2,3}[a-z]{5,}$")
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words of a text, with math letters read as letters (𝒯C -> tc)."""
-    plain = unicodedata.normalize("NFKC", text).lower()
+    """Lower-case words of a text, with math letters read as letters (𝒯C -> tc), and a
+    name in capitals written onto a lower-case prefix read apart ("wordGREEN" -> word
+    green, as "charGREEN" is the same method on characters)."""
+    plain = _CAPITALS_AFTER_WORD.sub(r"\1 ", unicodedata.normalize("NFKC", text)).lower()
     return re.findall(r"[a-z0-9]+", plain)
+
+
+# A lower-case word of 3+ letters run into 2+ capitals that end the word.
+_CAPITALS_AFTER_WORD = re.compile(r"\b([a-z]{3,})(?=[A-Z]{2,}\b)")
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:

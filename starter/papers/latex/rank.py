@@ -20,8 +20,9 @@ SETTING = re.compile(
     re.I,
 )
 # A header that is one symbol (N, h, d_model, P_drop): a hyperparameter; but P, R and F
-# alone are precision, recall and F-score, and μ alone a mean.
-SYMBOL = re.compile(r"^(?:[a-zα-λν-ωϵ]|[A-Z](?=_)|[A-EG-OQS-Z])(?:_\w{1,8})?$")
+# alone are precision, recall and F-score, μ alone a mean, and r and ρ alone Pearson's and
+# Spearman's correlations.
+SYMBOL = re.compile(r"^(?:[a-qs-zα-λν-πσ-ωϵ]|[A-Z](?=_)|[A-EG-OQS-Z])(?:_\w{1,8})?$")
 # A column of spreads beside a column of means ("μ" then "σ"): not a result of its own.
 SPREAD_HEADER = re.compile(
     r"^(?:σ|std\.?|s\.?d\.?|stdev|std\.? dev\.?|standard deviation|±)$", re.I
@@ -129,6 +130,8 @@ def own_cells(
                     if c.col in own_columns
                 }
             )
+    if not out and fallback:
+        out = _with_the_method(table)
     if not out and caption_names and _about_the_method(table, names):
         for row in table.rows:
             out.update({id(c): "a table of the method's own results" for c in row.cells})
@@ -140,6 +143,37 @@ def own_cells(
             if cited and not row.cited and row.block == table.last_block:
                 out.update({id(c): "an uncited row after the baselines" for c in row.cells})
     return _build_up(table, out)
+
+
+def _with_the_method(table: Table) -> dict[int, str]:
+    """The rows that add one same thing to several of the table's other rows ("Falcon-7b"
+    and "Falcon-7b-refined", "Mistral-7b" and "Mistral-7b-refined"): base models shown
+    without and with the paper's method."""
+    labels = {id(r): r.label.strip() for r in table.rows if r.label.strip() and not r.cited}
+    added: dict[str, list[int]] = {}
+    for base in set(labels.values()):
+        for key, label in labels.items():
+            rest = label[len(base) :]
+            if label.startswith(base) and rest[:1] in ("-", "+", " ", "_", "(", "/"):
+                what = " ".join(re.findall(r"[a-z0-9]+", rest.lower()))
+                if what and len(what.split()) <= 3 and not _SIZE.match(what):
+                    added.setdefault(what, []).append(key)
+    best = max(added.values(), key=len, default=[])
+    if len(best) < 2 or any(ABLATION.search(labels[k]) for k in best):
+        return {}
+    return {
+        id(c): "a base model with the method added"
+        for r in table.rows
+        if id(r) in best
+        for c in r.cells
+    }
+
+
+# What tells one size of a model from another, not a method added to it.
+_SIZE = re.compile(
+    r"^(?:\d+(?:\.\d+)?\s*[kmbt]?|small|base|large|xl|xxl|tiny|medium|big|huge|mini|uncased|cased"
+    r"|v\d+|\d+\s*(?:layers?|shot|shots))$"
+)
 
 
 def _about_the_method(table: Table, names: list[str]) -> bool:
