@@ -156,3 +156,9 @@ def test_a_name_in_capitals_after_a_prefix_and_correlation_columns_are_results()
     assert {(d.table_label, d.row) for d in first} == {("tab:correlations", "wordGREEN"), (
         "tab:correlations", "charGREEN")}
     assert {d.column.split(" / ")[-1] for d in first} == {"r", "ρ"}
+
+
+def test_dashed_rules_between_rows_are_not_read_into_the_labels():
+    # \cdashline{2-11} between the three images of one camera setting
+    rows = [d.row for d in top("guided-internal-prior-real-noisy-image-denoising")]
+    assert len(rows) == 15 and not any("2-11" in (r or "") for r in rows)

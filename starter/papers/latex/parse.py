@@ -19,6 +19,7 @@ _MACROS = {
     "multirow": "[{[{[{",
     "cmidrule": "[",
     "cline": "{",
+    "cdashline": "{",
     "specialrule": "{{{",
     "Xhline": "{",
     "hhline": "{",
@@ -120,7 +121,7 @@ def _text_context() -> Any:
         "label ref eqref cref Cref autoref pageref vspace hspace rule tnote footnote "
         "footnotemark footnotetext cellcolor rowcolor columncolor arrayrulecolor color xspace "
         "ding noindent centering small footnotesize scriptsize tiny large Large normalsize "
-        "setlength addlinespace cmidrule cline hline toprule midrule bottomrule specialrule "
+        "setlength addlinespace cmidrule cline cdashline hdashline hline toprule midrule bottomrule specialrule "
         "phantom hphantom vphantom strut bigstrut newline linebreak"
     ).split()
     macros = [spec(name, "") for name in nothing]
