@@ -162,3 +162,10 @@ def test_dashed_rules_between_rows_are_not_read_into_the_labels():
     # \cdashline{2-11} between the three images of one camera setting
     rows = [d.row for d in top("guided-internal-prior-real-noisy-image-denoising")]
     assert len(rows) == 15 and not any("2-11" in (r or "") for r in rows)
+
+
+def test_a_caption_saying_the_method_outperforms_marks_the_main_table():
+    # "Comparison of selection strategies: Our approach consistently outperforms ..." over
+    # a table of examples the text refers to more often
+    first = top("learn-how-to-choose-independent-vs-composite-detectors", 3)
+    assert {d.table_label for d in first} == {"tab:performance_summary"}

@@ -71,10 +71,13 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     method = names.method_names(
         doc, title or latex_title, sentences.region_text(doc, abstract_at), intro
     )
-    if not method:
+    guessed = not method  # the title's words stand in for a name the paper never gives
+    if guessed:
         method = names.title_words(title or latex_title, doc)
     method += [a.lower() for a in doc.algorithms if a.lower() not in method]
-    ranked = rank.rank(found, abstract, conclusion, method, _references(doc.text))
+    ranked = rank.rank(
+        found, abstract, conclusion, method, _references(doc.text), guessed_names=guessed
+    )
     message = None
     if not any(r.cells for t in found for r in t.rows):
         message = "the source has no table with numbers" + (

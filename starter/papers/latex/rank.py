@@ -275,16 +275,19 @@ def rank(
     names: list[str],
     refs: dict[str, int] | None = None,
     limit: int = 15,
+    guessed_names: bool = False,
 ) -> list[Candidate]:
     """Every number found, best first: the method's numbers in the main table (spread over
     its sections when there are more than `limit`), the abstract's, the method's elsewhere,
-    then ablations, settings and baselines."""
+    then ablations, settings and baselines. With `guessed_names` (the title's words, as the
+    paper names no method), a table holding rows of those names is weaker evidence of the
+    main one."""
     named = any(own_cells(t, names, False) for t in tables)
     owned = {t.index: own_cells(t, names, not named) for t in tables}
     in_abstract = {s.number.text for s in abstract}
     body = [t for t in tables if not t.in_appendix and any(r.cells for r in t.rows)]
     first = min(abstract, key=lambda s: s.pos).number.text if abstract else None
-    scores = _table_scores(body, owned, in_abstract, refs or {}, first)
+    scores = _table_scores(body, owned, in_abstract, refs or {}, first, guessed_names)
     main = max(body, key=lambda t: scores[t.index], default=None)
     found: list[Candidate] = []
     table_texts: dict[str, str] = {}
@@ -403,10 +406,17 @@ _NOT_MAIN = re.compile(
     r"examples?|architecture|configurations?|sensitivity|variants?|details|"
     r"different(?![^.,;]{0,40}\b(?:methods|models|approaches|algorithms|baselines|systems|"
     r"techniques|works|detectors|networks)\b)|"
-    r"characteristics|describ\w*|experience|settings?)\b",
+    r"characteristics|describ\w*|experience|settings?|(?:class|label|data|dataset)\s+distributions?)\b",
     re.I,
 )
 
+
+# A caption saying the paper's method does better: "Our approach consistently outperforms".
+_OURS_BETTER = re.compile(
+    r"\b(?:our|the proposed)\s+(?:\w+\s+){0,3}?(?:\w+\s+)?(?:outperforms?|beats?|surpass\w*|"
+    r"achieves?|improves?|is\s+(?:better|best|superior))\b",
+    re.I,
+)
 
 # The split a table reports: the test set's results are the paper's final ones.
 _TEST = re.compile(r"\btest(?:ing)?\s+(?:set|split|data)\b", re.I)
@@ -415,7 +425,7 @@ _VALIDATION = re.compile(r"\b(?:validation|val|dev|development)\s+(?:set|split|d
 
 def _table_scores(
     body: list[Table], owned: dict[int, dict[int, str]], in_abstract: set[str],
-    refs: dict[str, int], first: str | None = None,
+    refs: dict[str, int], first: str | None = None, guessed_names: bool = False,
 ) -> dict[int, float]:  # fmt: skip
     """{table index: how much it looks like the paper's main results}: the abstract
     repeats its numbers (its first number above all), it holds the method's numbers, the
@@ -445,7 +455,8 @@ def _table_scores(
         caption = table.caption or ""
         score = 4.0 * min(own_hits, 3) + 2.0 * min(hits - own_hits, 2)
         score += 3.0 if headline else 0.0  # the abstract's first number: its headline
-        score += 6.0 if mine else 0.0
+        score += (2.0 if guessed_names else 6.0) if mine else 0.0
+        score += 2.0 if _OURS_BETTER.search(caption) else 0.0
         score += min(3, refs.get(table.label or "", 0))
         score += 1.0 if _RESULTS.search(caption) else 0.0
         score -= 3.0 if _NOT_MAIN.search(caption) else 0.0
