@@ -153,8 +153,10 @@ def test_base_models_shown_with_the_method_added_are_the_methods_rows():
 def test_a_name_in_capitals_after_a_prefix_and_correlation_columns_are_results():
     # rows "wordGREEN" and "charGREEN"; columns "r" (Pearson) and "ρ" (Spearman)
     first = top("green-ngram-fscore-gec-evaluation")
-    assert {(d.table_label, d.row) for d in first} == {("tab:correlations", "wordGREEN"), (
-        "tab:correlations", "charGREEN")}
+    assert {(d.table_label, d.row) for d in first} == {
+        ("tab:correlations", "wordGREEN"),
+        ("tab:correlations", "charGREEN"),
+    }
     assert {d.column.split(" / ")[-1] for d in first} == {"r", "ρ"}
 
 

@@ -121,8 +121,8 @@ def _text_context() -> Any:
         "label ref eqref cref Cref autoref pageref vspace hspace rule tnote footnote "
         "footnotemark footnotetext cellcolor rowcolor columncolor arrayrulecolor color xspace "
         "ding noindent centering small footnotesize scriptsize tiny large Large normalsize "
-        "setlength addlinespace cmidrule cline cdashline hdashline hline toprule midrule bottomrule specialrule "
-        "phantom hphantom vphantom strut bigstrut newline linebreak"
+        "setlength addlinespace cmidrule cline cdashline hdashline hline toprule midrule "
+        "bottomrule specialrule phantom hphantom vphantom strut bigstrut newline linebreak"
     ).split()
     macros = [spec(name, "") for name in nothing]
     macros += [
