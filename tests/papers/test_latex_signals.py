@@ -171,3 +171,18 @@ def test_a_caption_saying_the_method_outperforms_marks_the_main_table():
     # a table of examples the text refers to more often
     first = top("learn-how-to-choose-independent-vs-composite-detectors", 3)
     assert {d.table_label for d in first} == {"tab:performance_summary"}
+
+
+def test_a_header_of_percentages_after_a_word_and_the_winning_rows_first():
+    # " & \% seed & $0\%$ & $10\%$ ..." names the columns; no row names the method, and the
+    # rows that print bold numbers (LSTM, GRU) come before the one that never does (DTW)
+    first = top("asl-sign-language-rnn-3d-skeleton")
+    table = [d for d in first if d.table_label == "table:result_table"]
+    assert table[0].column == "0%" and {d.row for d in table} == {"LSTM", "GRU"}
+
+
+def test_numbers_spanning_several_columns_are_a_header():
+    # "Top & \multicolumn{2}{c}{5k} & \multicolumn{2}{c}{10k}" then "System & Baseline & DMRE"
+    columns = {d.column for d in top("dmre-bayesian-decipherment-word-embeddings")}
+    assert "Spanish/English / 5k / DMRE" in columns
+    assert not any(c.endswith("Baseline") for c in columns if c)

@@ -102,6 +102,7 @@ def rank(
     first = min(abstract, key=lambda s: s.pos).number.text if abstract else None
     scores = _table_scores(body, owned, in_abstract, refs or {}, first, guessed_names)
     main = max(body, key=lambda t: scores[t.index], default=None)
+    winners = _winning_labels(main) if main is not None else set()
     found: list[Candidate] = []
     table_texts: dict[str, str] = {}
     for table in tables:
@@ -134,6 +135,8 @@ def rank(
                 preference = _preference(line if reason else "", names)
                 if reason == _STEP:  # the final model's row first, then its steps
                     preference = len(names) + 1
+                if tier == 5:  # uncredited rows of the main table: the ones that win first
+                    preference = 2 if row.cited else 0 if row.label in winners else 1
                 candidate = Candidate(
                     cell.number, cell.pos, "table", tier, why, table, row, cell, column,
                     preference=preference,
@@ -171,7 +174,7 @@ def rank(
     out.sort(
         key=lambda c: (
             c.tier,
-            c.preference if c.tier == 0 else 0,
+            c.preference if c.tier in (0, 5) else 0,
             turns.get(id(c), 0),
             # the method's numbers elsewhere: the next most main-like table first
             -scores.get(c.table.index, -99.0) if c.table and c.tier == 2 else 0.0,
@@ -180,6 +183,14 @@ def rank(
         )
     )
     return out
+
+
+def _winning_labels(table: Table) -> set[str]:
+    """The row labels that print a bold (best) number somewhere in the table: when no row
+    is credited to the method, the method is more likely among the rows that win."""
+    return {
+        r.label for r in table.rows if not r.cited and any("bold" in c.styles for c in r.cells)
+    }
 
 
 def _preference(label: str, names: list[str]) -> int:

@@ -270,7 +270,14 @@ def _table(
         )
         wordy = not any(c.number for c in cells) and len(header_rows) < 4
         lone = not header_rows and _numeric_share(cells) < 0.5
-        if in_header and (first or wordy or lone) and at < len(grid) - 1:
+        # "Top & \multicolumn{2}{c}{5k} & \multicolumn{2}{c}{10k}": numbers spanning
+        # several columns name them (a measured value has a column of its own).
+        spanning = (
+            len(header_rows) < 4
+            and any(c.number for c in cells)
+            and all(c.span > 1 for c in cells if c.number is not None)
+        )
+        if in_header and (first or wordy or lone or spanning) and at < len(grid) - 1:
             header_rows.append(cells)
             continue
         in_header = False
@@ -322,11 +329,14 @@ def _unfold(
 
 
 def _number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool:
-    """A first row that names the columns with numbers ("ε & 4 & 3 & 2 & 1", "k & 1 & 5"):
-    small whole numbers, under a word, above rows of measured values."""
+    """A first row that names the columns with numbers ("ε & 4 & 3 & 2 & 1", "k & 1 & 5",
+    " & % seed & 0% & 10% & 20%"): whole numbers after one word, above rows of measured
+    values."""
     numbers = [c.number for c in cells if c.number is not None]
     words = [c for c in cells if c.text and c.number is None]
-    if not numbers or len(words) != 1 or words[0].col != 0:
+    if not numbers or len(words) != 1:
+        return False
+    if words[0].col > min(c.col for c in cells if c.number is not None):
         return False
     if not all(isinstance(n.value, int) and n.spread is None for n in numbers):
         return False
