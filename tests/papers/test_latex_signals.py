@@ -186,3 +186,15 @@ def test_numbers_spanning_several_columns_are_a_header():
     columns = {d.column for d in top("dmre-bayesian-decipherment-word-embeddings")}
     assert "Spanish/English / 5k / DMRE" in columns
     assert not any(c.endswith("Baseline") for c in columns if c)
+
+
+def test_a_header_row_repeated_inside_the_table_renames_the_columns_below_it():
+    # "& AvgMaxIoU (precision) & ..." then, after three rows, "& PercCorrect (precision) & ..."
+    columns = [d.column for d in top("seethrough-chairs-occluded-indoor-scenes")[:13]]
+    assert columns[:4] == [
+        "AvgMaxIoU (precision)",
+        "AvgMaxIoU (recall)",
+        "AvgMaxIoU (F1)",
+        "PercCorrect (precision)",
+    ]
+    assert columns[-1] == "AngleDiff (in degrees)"

@@ -47,8 +47,8 @@ class Candidate:
     preference: int = 0  # which of the method's names its row has (0: the first)
 
 
-def _setting(table: Table, cell: Cell) -> bool:
-    header = table.header_for(cell.col, cell.span)
+def _setting(table: Table, cell: Cell, row: Row | None = None) -> bool:
+    header = table.header_for(cell.col, cell.span, row)
     last = header.split(" / ")[-1] if header else ""
     return (
         "italic" in cell.styles
@@ -113,8 +113,8 @@ def rank(
                 assert cell.number is not None
                 reason = mine.get(id(cell))
                 is_main = main is not None and table.index == main.index
-                setting = _setting(table, cell) or settings_table
-                column = table.header_for(cell.col, cell.span)
+                setting = _setting(table, cell, row) or settings_table
+                column = table.header_for(cell.col, cell.span, row)
                 line = column if "column" in (reason or "") else row.label
                 ablation = bool(reason) and (
                     bool(ABLATION.search(line or "")) or bool(_STUDY.search(table.caption or ""))
@@ -188,9 +188,7 @@ def rank(
 def _winning_labels(table: Table) -> set[str]:
     """The row labels that print a bold (best) number somewhere in the table: when no row
     is credited to the method, the method is more likely among the rows that win."""
-    return {
-        r.label for r in table.rows if not r.cited and any("bold" in c.styles for c in r.cells)
-    }
+    return {r.label for r in table.rows if not r.cited and any("bold" in c.styles for c in r.cells)}
 
 
 def _preference(label: str, names: list[str]) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 from starter.papers.latex import parse
 from starter.papers.latex.cells import Cell, _grid, _raw_rows
-from starter.papers.latex.columns import primary_column, text_columns
+from starter.papers.latex.columns import PLACEHOLDER, primary_column, text_columns
 from starter.papers.latex.expand import Document
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
@@ -26,7 +26,8 @@ _MARK = re.compile(r"(?<![\d\s])\s*\^\s*(?:\{[^{}]*\}|\S+)|(?<=\s)\^\S+|[†‡�
 @dataclass(frozen=True)
 class Row:
     """A data row: its label (the main text column), the other text cells, its group (a
-    row that names the rows below it) and its cells."""
+    row that names the rows below it), its cells, and the column headers over it when a
+    header row repeated inside the table renames the columns for the rows below."""
 
     label: str
     context: str
@@ -35,6 +36,7 @@ class Row:
     block: int
     cells: tuple[Cell, ...]
     pos: int
+    headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,13 @@ class Table:
     last_block: int
     label_columns: tuple[int, ...] = field(default=())
 
-    def header_for(self, col: int, span: int = 1) -> str:
-        """The header over columns col..col+span-1 (the parts all of them share)."""
+    def header_for(self, col: int, span: int = 1, row: Row | None = None) -> str:
+        """The header over columns col..col+span-1 (the parts all of them share), as the
+        row below a repeated header row reads it."""
+        headers = row.headers if row is not None and row.headers else self.headers
         if span <= 1:
-            return self.headers[col] if col < len(self.headers) else ""
-        parts = [p.split(" / ") for p in self.headers[col : col + span]]
+            return headers[col] if col < len(headers) else ""
+        parts = [p.split(" / ") for p in headers[col : col + span]]
         if not parts:
             return ""
         shared = []
@@ -256,10 +260,19 @@ def _table(
     body: list[tuple[list[Cell], int, str | None]] = []
     group: str | None = None
     in_header = True
+    repeated: list[list[Cell]] = []  # a header row again, below some rows
+    renamed: dict[int, tuple[str, ...]] = {}
+    current: tuple[str, ...] = ()
     for at, (cells, block) in enumerate(grid):
         if _is_group(cells, ncols):
             group = next(c.text for c in cells if c.text)
             continue
+        if not in_header and _header_again(cells, ncols):
+            repeated.append(cells)
+            continue
+        if repeated:
+            current, _ = _headers(repeated, ncols)
+            repeated = []
         # A header: the rows before the first rule (when rules split the table), or the
         # leading rows without a number (headers stacked between two \toprule, say).
         leading = blocks.count(first_block)
@@ -270,18 +283,21 @@ def _table(
         )
         wordy = not any(c.number for c in cells) and len(header_rows) < 4
         lone = not header_rows and _numeric_share(cells) < 0.5
-        # "Top & \multicolumn{2}{c}{5k} & \multicolumn{2}{c}{10k}": numbers spanning
-        # several columns name them (a measured value has a column of its own).
+        # "Top & \multicolumn{2}{c}{5k} & \multicolumn{2}{c}{10k}": whole numbers spanning
+        # several columns each name them (a measured value has a column of its own).
+        spanned = [c for c in cells if c.number is not None]
         spanning = (
             len(header_rows) < 4
-            and any(c.number for c in cells)
-            and all(c.span > 1 for c in cells if c.number is not None)
+            and len(spanned) >= 2
+            and all(c.span > 1 and isinstance(c.number.value, int) for c in spanned)
         )
         if in_header and (first or wordy or lone or spanning) and at < len(grid) - 1:
             header_rows.append(cells)
             continue
         in_header = False
         body.append((cells, block, group))
+        if current:
+            renamed[id(cells)] = current
     body = _first_group_from_header(header_rows, body)
     if not body:
         return None
@@ -289,7 +305,10 @@ def _table(
     text_cols = text_columns([cells for cells, _, _ in body], ncols)
     body, text_cols = _unfold(body, text_cols, headers)
     primary = primary_column(body, text_cols)
-    rows = _rows(body, text_cols, primary)
+    rows = [
+        replace(row, headers=renamed.get(id(cells), ()))
+        for row, (cells, _, _) in zip(_rows(body, text_cols, primary), body, strict=True)
+    ]
     where = doc.where(offset)
     del where
     return Table(
@@ -326,6 +345,16 @@ def _unfold(
         if any(c.text for c in right):
             out.append((right, block, group))
     return out, [j for j in text_cols if j < second]
+
+
+def _header_again(cells: list[Cell], ncols: int) -> bool:
+    """A row of words only over most columns, below data rows ("& PercCorrect (precision) &
+    PercCorrect (recall)"): the header again, naming the columns anew for the rows below."""
+    words = [c for c in cells if c.text and c.number is None and not PLACEHOLDER.match(c.text)]
+    if any(c.number is not None for c in cells) or len(words) < 2:
+        return False
+    first = min((c.col for c in cells if c.text), default=0)
+    return first > 0 and sum(c.span for c in words) * 2 >= ncols
 
 
 def _number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool:
