@@ -103,7 +103,7 @@ def test_cut_rows_are_hidden_and_subscript_spreads_read():
 
 def test_headers_stacked_between_rules_and_last_digit_uncertainty():
     found = top("mh-gan")
-    first = found[0]
+    first = next(d for d in found if d.row == "MH-GAN")
     assert (first.row, first.column, first.claim.value_text) == (
         "MH-GAN",
         "DCGAN / CIFAR-10",

@@ -63,7 +63,7 @@ def tokens(text: str) -> list[str]:
     name in capitals written onto a lower-case prefix read apart ("wordGREEN" -> word
     green, as "charGREEN" is the same method on characters)."""
     plain = _CAPITALS_AFTER_WORD.sub(r"\1 ", unicodedata.normalize("NFKC", text)).lower()
-    return re.findall(r"[a-z0-9]+", plain)
+    return re.findall(r"[a-z]+|[0-9]+", plain)
 
 
 # A lower-case word of 3+ letters run into 2+ capitals that end the word.

@@ -175,6 +175,8 @@ def rank(
         key=lambda c: (
             c.tier,
             c.preference if c.tier in (0, 5) else 0,
+            # of the method's rows, the ones printing a best result first
+            (c.row.label not in winners) if c.tier == 0 and c.row is not None else False,
             turns.get(id(c), 0),
             # the method's numbers elsewhere: the next most main-like table first
             -scores.get(c.table.index, -99.0) if c.table and c.tier == 2 else 0.0,

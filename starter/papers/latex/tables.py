@@ -291,7 +291,9 @@ def _table(
             and len(spanned) >= 2
             and all(c.span > 1 and isinstance(c.number.value, int) for c in spanned)
         )
-        if in_header and (first or wordy or lone or spanning) and at < len(grid) - 1:
+        # "recall@K [%] & 1 & 2 & 5" below "Method: & 25k Pittsburgh": numbers naming columns.
+        numbered = bool(header_rows) and len(header_rows) < 4 and _number_header(cells, grid)
+        if in_header and (first or wordy or lone or spanning or numbered) and at < len(grid) - 1:
             header_rows.append(cells)
             continue
         in_header = False
