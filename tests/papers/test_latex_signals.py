@@ -208,3 +208,10 @@ def test_a_row_of_column_numbers_under_the_header_and_the_methods_best_rows_firs
     first = top("fisher-vector-places-compact-place-recognition", title=title)
     assert first[0].column == "25k Pittsburgh / 1"
     assert {d.row for d in first} == {"FV128 e-SVM", "FV512 e-SVM", "FV2048 e-SVM"}
+
+
+def test_rows_under_the_papers_own_heading_are_its_own_but_not_its_baseline():
+    # "\multicolumn{5}{c}{\textit{Our methods with Fisher vectors}}" over "Baseline
+    # (Foreground)", "Foreground + SIFT" and "Foreground + SIFT + CamMotion"
+    rows = {d.row for d in top("camera-motion-scene-context-action-recognition", 8)}
+    assert rows == {"Foreground + SIFT", "Foreground + SIFT + CamMotion"}

@@ -18,6 +18,8 @@ def _row_own(table: Table, row: Row, names: list[str]) -> str | None:
         return "a row marked as the paper's own"
     if names and names_in(row.label, names) and not row.cited and not _BASELINE.search(label):
         return "a row named after the method"
+    if row.group and is_ours(row.group) and not row.cited and not _BASELINE.search(label):
+        return "a row under the paper's own heading"  # "Our methods with Fisher vectors"
     return None
 
 
@@ -54,7 +56,10 @@ def own_cells(
     or the uncited rows after the baselines."""
     out: dict[int, str] = {}
     reasons = {id(row): _row_own(table, row, names) for row in table.rows}
-    keep = _specific({id(r): f"{r.label} {r.context}" for r in table.rows if reasons[id(r)]}, names)
+    keep = _specific(
+        {id(r): f"{r.label} {r.context} {r.group or ''}" for r in table.rows if reasons[id(r)]},
+        names,
+    )
     for row in table.rows:
         reason = reasons[id(row)]
         if reason and id(row) in keep:
