@@ -38,7 +38,8 @@ def test_every_tune_truth_number_is_on_its_stated_line(slug):
         by_macro = bool(shown) and re.sub(r"\s", "", shown) in re.sub(r"\s", "", line)
         assert by_macro or re.search(_digits(item["value_text"]), line), (slug, item, line)
         number = re.match(
-            r"[-+]?[\d.,]+(?:·10\^[-+]?\d+)?", item["value_text"].replace("−", "-").lstrip("$")
+            r"[-+]?[\d.,]+(?:(?:·10\^|e)[-+]?\d+)?",
+            item["value_text"].replace("−", "-").lstrip("$"),
         )
         assert number, item
         value = float(number.group().replace(",", "").replace("·10^", "e"))

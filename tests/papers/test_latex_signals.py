@@ -215,3 +215,14 @@ def test_rows_under_the_papers_own_heading_are_its_own_but_not_its_baseline():
     # (Foreground)", "Foreground + SIFT" and "Foreground + SIFT + CamMotion"
     rows = {d.row for d in top("camera-motion-scene-context-action-recognition", 8)}
     assert rows == {"Foreground + SIFT", "Foreground + SIFT + CamMotion"}
+
+
+def test_a_word_in_parentheses_after_a_number_is_a_note_on_it():
+    assert read_cell("18.5 (d)").text == "18.5"  # "(d)": run from disk
+    assert read_cell("241.4  (m)").value == 241.4
+    assert read_cell("(crash)") is None
+
+
+def test_two_minipages_each_captioned_and_labelled_under_their_tabular():
+    labels = {d.table_label for d in top("deepspeech-layer-freezing-transfer-german-swiss", None)}
+    assert {"tab:results-de", "tab:results-ch"} <= labels

@@ -75,6 +75,8 @@ def read_cell(text: str) -> Printed | None:
         rest = ""  # "85.3 (+1.2)": a difference to another row, not part of the number
     if rest and _INTERVAL.match(rest):
         rest = ""  # "0.81 (0.80-0.82)": the number and its confidence interval
+    if rest and re.fullmatch(r"\(\s*[A-Za-z][A-Za-z .-]{0,11}\)", rest):
+        rest = ""  # "18.5 (d)", "241.4 (m)": a note on the number in words, not a part of it
     unit = None
     if rest and suffix is None:
         found_unit = _UNIT.match(rest)

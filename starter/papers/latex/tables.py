@@ -99,13 +99,20 @@ def find_tables(doc: Document) -> list[Table]:
             n for n in parse.walk(nodes) if parse.kind(n) == "macro" and n.macroname == "label"
         ]
         previous = 0
+        labels_after = len(labels) >= len(tabulars) > 1 and all(
+            n.pos > tabulars[0].pos for n in labels
+        )
         for index, tab in enumerate(tabulars):
             caption_node = captions[min(index, len(captions) - 1)] if captions else None
             caption = _caption_text(caption_node)
             label = _label(labels, caption_node)
             if len(tabulars) > 1:
-                # Subtables labelled one by one: the label just before each tabular.
+                # Subtables labelled one by one: the label just before each tabular, or,
+                # with a caption and label under each (minipages side by side), after it.
                 own = [n for n in labels if previous <= n.pos < tab.pos]
+                if labels_after:
+                    following = tabulars[index + 1].pos if index + 1 < len(tabulars) else end
+                    own = [n for n in labels if tab.pos + tab.len <= n.pos < following][:1]
                 label = _label(own[-1:], None) or label
                 previous = tab.pos + tab.len
             number = numbers[min(index, len(numbers) - 1)] if numbers else None
@@ -289,7 +296,9 @@ def _table(
         spanning = (
             len(header_rows) < 4
             and len(spanned) >= 2
-            and all(c.span > 1 and isinstance(c.number.value, int) for c in spanned)
+            and all(
+                c.span > 1 and isinstance(getattr(c.number, "value", None), int) for c in spanned
+            )
         )
         # "recall@K [%] & 1 & 2 & 5" below "Method: & 25k Pittsburgh": numbers naming columns.
         numbered = bool(header_rows) and len(header_rows) < 4 and _number_header(cells, grid)
