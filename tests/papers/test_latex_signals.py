@@ -226,3 +226,10 @@ def test_a_word_in_parentheses_after_a_number_is_a_note_on_it():
 def test_two_minipages_each_captioned_and_labelled_under_their_tabular():
     labels = {d.table_label for d in top("deepspeech-layer-freezing-transfer-german-swiss", None)}
     assert {"tab:results-de", "tab:results-ch"} <= labels
+
+
+def test_statistics_of_the_regrets_are_results_not_data():
+    # "Statistics of the regrets of the benchmark functions" over "Optimization results of
+    # the operational amplifier" (two rows of the method)
+    labels = {d.table_label for d in top("mace-batch-bayesian-optimization-acquisition-ensemble")}
+    assert labels == {"tab:result_analytical"}

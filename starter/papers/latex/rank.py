@@ -74,7 +74,7 @@ _STUDY = re.compile(
 
 # A caption of a table of settings or data, not results: its numbers are never claims.
 _SETTINGS = re.compile(
-    r"\bhyper-?param\w*|\bstatistics\b|"
+    r"\bhyper-?param\w*|\bstatistics\b(?!\s+of\s+(?:the\s+)?(?:regrets?|errors?|results?|scores?))|"
     r"\b(?:implementation|training|dataset|experimental)\s+(?:details|settings|setup)\b|"
     r"^\W*(?:settings|configurations?)\b",
     re.I,
@@ -226,7 +226,8 @@ _RESULTS = re.compile(
     re.I,
 )
 _NOT_MAIN = re.compile(
-    r"\b(?:ablations?|effect of|impact of|influence of|hyper-?parameters?|statistics|"
+    r"\b(?:ablations?|effect of|impact of|influence of|hyper-?parameters?|"
+    r"statistics(?!\s+of\s+(?:the\s+)?(?:regrets?|errors?|results?|scores?))|"
     r"examples?|architecture|configurations?|sensitivity|variants?|details|"
     r"different(?![^.,;]{0,40}\b(?:methods|models|approaches|algorithms|baselines|systems|"
     r"techniques|works|detectors|networks)\b)|"
