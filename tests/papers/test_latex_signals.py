@@ -233,3 +233,9 @@ def test_statistics_of_the_regrets_are_results_not_data():
     # the operational amplifier" (two rows of the method)
     labels = {d.table_label for d in top("mace-batch-bayesian-optimization-acquisition-ensemble")}
     assert labels == {"tab:result_analytical"}
+
+
+def test_a_parbox_gives_its_text_not_its_width():
+    # "\parbox{2cm}{\centering Thomas \etal \\(2007) \cite{...}}" rows, a "This paper" row
+    first = top("gender-from-iris-or-mascara", 1)[0]
+    assert (first.row, first.column, first.claim.value_text) == ("This paper", "Accuracy(%)", "66")
