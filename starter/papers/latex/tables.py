@@ -10,8 +10,14 @@ from typing import Any
 
 from starter.papers.latex import parse
 from starter.papers.latex.cells import Cell, _grid, _raw_rows
-from starter.papers.latex.columns import PLACEHOLDER, primary_column, text_columns
+from starter.papers.latex.columns import primary_column, text_columns
 from starter.papers.latex.expand import Document
+from starter.papers.latex.headers import (
+    _first_group_from_header,
+    _header_again,
+    _headers,
+    _number_header,
+)
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
 FIGURES = ("figure", "figure*", "wrapfigure")
@@ -356,77 +362,6 @@ def _unfold(
         if any(c.text for c in right):
             out.append((right, block, group))
     return out, [j for j in text_cols if j < second]
-
-
-def _header_again(cells: list[Cell], ncols: int) -> bool:
-    """A row of words only over most columns, below data rows ("& PercCorrect (precision) &
-    PercCorrect (recall)"): the header again, naming the columns anew for the rows below."""
-    words = [c for c in cells if c.text and c.number is None and not PLACEHOLDER.match(c.text)]
-    if any(c.number is not None for c in cells) or len(words) < 2:
-        return False
-    first = min((c.col for c in cells if c.text), default=0)
-    return first > 0 and sum(c.span for c in words) * 2 >= ncols
-
-
-def _number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool:
-    """A first row that names the columns with numbers ("ε & 4 & 3 & 2 & 1", "k & 1 & 5",
-    " & % seed & 0% & 10% & 20%"): whole numbers after one word, above rows of measured
-    values."""
-    numbers = [c.number for c in cells if c.number is not None]
-    words = [c for c in cells if c.text and c.number is None]
-    if not numbers or len(words) != 1:
-        return False
-    if words[0].col > min(c.col for c in cells if c.number is not None):
-        return False
-    if not all(isinstance(n.value, int) and n.spread is None for n in numbers):
-        return False
-    below = [c.number for rest, _ in grid[1:] for c in rest if c.number is not None]
-    return any(isinstance(n.value, float) for n in below)
-
-
-# Words that name the label column itself, never a group of rows.
-_COLUMN_WORDS = re.compile(
-    r"^(?:methods?|models?|approach(?:es)?|baselines?|algorithms?|systems?|name|datasets?|"
-    r"tasks?|metrics?|measures?|settings?|configurations?|variants?|ours|setup)$",
-    re.I,
-)
-
-
-def _first_group_from_header(
-    header_rows: list[list[Cell]], body: list[tuple[list[Cell], int, str | None]]
-) -> list[tuple[list[Cell], int, str | None]]:
-    """ "\\textbf{Set5} & nearest & bicubic ..." then "\\textbf{Set14} & & ...": the header's
-    first cell names the group of the rows before the first group row."""
-    if not header_rows or not body or body[0][2] is not None:
-        return body
-    if not any(group for _, _, group in body):
-        return body
-    first = next((c for c in header_rows[-1] if c.col == 0 and c.part == 0), None)
-    if first is None or not first.text or first.number is not None:
-        return body
-    if _COLUMN_WORDS.match(first.text.strip()):
-        return body
-    out: list[tuple[list[Cell], int, str | None]] = []
-    for cells, block, group in body:
-        if group is not None:
-            out += [(c, b, g) for c, b, g in body[len(out) :]]
-            break
-        out.append((cells, block, first.text))
-    return out
-
-
-def _headers(
-    header_rows: list[list[Cell]], ncols: int
-) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
-    parts: list[list[str]] = [[] for _ in range(ncols)]
-    marks: list[set[str]] = [set() for _ in range(ncols)]
-    for cells in header_rows:
-        for cell in cells:
-            for j in range(cell.col, min(ncols, cell.col + cell.span)):
-                if cell.text and (not parts[j] or parts[j][-1] != cell.text):
-                    parts[j].append(cell.text)
-                marks[j] |= cell.styles
-    return tuple(" / ".join(p) for p in parts), tuple(frozenset(m) for m in marks)
 
 
 def _rows(
