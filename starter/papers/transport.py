@@ -224,6 +224,6 @@ def _arxiv_pace() -> None:
         except (OSError, ValueError):
             last = 0.0
         wait = last + interval - time.time()
-        if 0 < wait <= interval:
-            time.sleep(wait)
+        if wait > 0:  # more than the interval: the clock went back; wait the interval
+            time.sleep(min(wait, interval))
         stamp.write_text(f"{time.time():.3f}", encoding="ascii")

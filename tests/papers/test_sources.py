@@ -425,6 +425,22 @@ def test_arxiv_lookups_keep_to_the_interval(services, monkeypatch):
     assert len(services.requests) == 2
 
 
+def test_a_last_request_stamped_in_the_future_still_waits_the_interval(monkeypatch):
+    # the wall clock went back after the last request: wait the interval, not the gap
+    import time
+
+    import starter.papers.transport as transport
+    from starter.config import cache_dir
+
+    waits = []
+    monkeypatch.setattr(transport.time, "sleep", waits.append)
+    monkeypatch.setenv("STARTER_ARXIV_INTERVAL", "3")
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    (cache_dir() / "arxiv-last-request").write_text(f"{time.time() + 3600:.3f}")
+    transport._arxiv_pace()
+    assert waits == [3.0]
+
+
 def test_arxiv_lookup_errors(services):
     arxiv_route(services, "0712.1234", "arxiv_error_id_abc.xml", status=400)
     arxiv_route(services, "1501.99999", "arxiv_empty_feed.xml")
