@@ -10,7 +10,7 @@ from starter.papers.latex.cells import Cell
 from starter.papers.latex.columns import PLACEHOLDER
 
 
-def _header_again(cells: list[Cell], ncols: int) -> bool:
+def header_again(cells: list[Cell], ncols: int) -> bool:
     """A row of words only over most columns, below data rows ("& PercCorrect (precision) &
     PercCorrect (recall)"): the header again, naming the columns anew for the rows below."""
     words = [c for c in cells if c.text and c.number is None and not PLACEHOLDER.match(c.text)]
@@ -20,7 +20,7 @@ def _header_again(cells: list[Cell], ncols: int) -> bool:
     return first > 0 and sum(c.span for c in words) * 2 >= ncols
 
 
-def _number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool:
+def number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool:
     """A first row that names the columns with numbers ("ε & 4 & 3 & 2 & 1", "k & 1 & 5",
     " & % seed & 0% & 10% & 20%"): whole numbers after one word, above rows of measured
     values."""
@@ -44,7 +44,7 @@ _COLUMN_WORDS = re.compile(
 )
 
 
-def _first_group_from_header(
+def first_group_from_header(
     header_rows: list[list[Cell]], body: list[tuple[list[Cell], int, str | None]]
 ) -> list[tuple[list[Cell], int, str | None]]:
     """ "\\textbf{Set5} & nearest & bicubic ..." then "\\textbf{Set14} & & ...": the header's
@@ -67,9 +67,11 @@ def _first_group_from_header(
     return out
 
 
-def _headers(
+def join_headers(
     header_rows: list[list[Cell]], ncols: int
 ) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+    """Each column's header (its header rows' texts joined with " / ", top to bottom) and
+    the styles marking it."""
     parts: list[list[str]] = [[] for _ in range(ncols)]
     marks: list[set[str]] = [set() for _ in range(ncols)]
     for cells in header_rows:

@@ -16,9 +16,11 @@ def _row_own(table: Table, row: Row, names: list[str]) -> str | None:
     label = f"{row.label} {row.context}"
     if is_ours(label):
         return "a row marked as the paper's own"
-    if names and names_in(row.label, names) and not row.cited and not _BASELINE.search(label):
+    if row.cited or _BASELINE.search(label):
+        return None
+    if names and names_in(row.label, names):
         return "a row named after the method"
-    if row.group and is_ours(row.group) and not row.cited and not _BASELINE.search(label):
+    if row.group and is_ours(row.group):
         return "a row under the paper's own heading"  # "Our methods with Fisher vectors"
     return None
 
@@ -132,7 +134,7 @@ def _about_the_method(table: Table, names: list[str]) -> bool:
     """A table whose caption names the method, with no row naming another method."""
     if not names or any(r.cited for r in table.rows) or not table.caption:
         return False
-    first = _first_sentence(table.caption)
+    first = first_sentence(table.caption)
     if not (names_in(first, names) or is_ours(first)):
         return False
     methods = [r for r in table.rows if r.label and _name_like(r.label.split()[0])]
@@ -175,7 +177,7 @@ def _bold_line(table: Table) -> dict[int, str]:
     return {}
 
 
-_STEP = "a step building up the method"
+STEP = "a step building up the method"
 
 
 def _build_up(table: Table, out: dict[int, str]) -> dict[int, str]:
@@ -189,7 +191,7 @@ def _build_up(table: Table, out: dict[int, str]) -> dict[int, str]:
         j = i - 1
         while j >= 0 and rows[j].label.lstrip().startswith("+") and rows[j].block == row.block:
             if not rows[j].cited:
-                out.update({id(c): _STEP for c in rows[j].cells})
+                out.update({id(c): STEP for c in rows[j].cells})
             j -= 1
     return out
 
@@ -200,5 +202,5 @@ ABLATION = re.compile(
 )
 
 
-def _first_sentence(caption: str | None) -> str:
+def first_sentence(caption: str | None) -> str:
     return re.split(r"(?<=[.:])\s", caption or "", maxsplit=1)[0]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from starter.papers.latex.names import is_ours, name_in
 from starter.papers.latex.numbers import Printed
-from starter.papers.latex.own import _STEP, ABLATION, _first_sentence, own_cells
+from starter.papers.latex.own import ABLATION, STEP, first_sentence, own_cells
 from starter.papers.latex.sentences import Statement
 from starter.papers.latex.tables import Cell, Row, Table
 
@@ -47,7 +47,7 @@ class Candidate:
     preference: int = 0  # which of the method's names its row has (0: the first)
 
 
-def _setting(table: Table, cell: Cell, row: Row | None = None) -> bool:
+def _setting(table: Table, cell: Cell, row: Row) -> bool:
     header = table.header_for(cell.col, cell.span, row)
     last = header.split(" / ")[-1] if header else ""
     return (
@@ -72,9 +72,13 @@ _STUDY = re.compile(
 )
 
 
+# "Statistics" of data, not "statistics of the regrets" (or errors, results, scores).
+_DATA_STATISTICS = r"statistics(?!\s+of\s+(?:the\s+)?(?:regrets?|errors?|results?|scores?))"
+
+
 # A caption of a table of settings or data, not results: its numbers are never claims.
 _SETTINGS = re.compile(
-    r"\bhyper-?param\w*|\bstatistics\b(?!\s+of\s+(?:the\s+)?(?:regrets?|errors?|results?|scores?))|"
+    r"\bhyper-?param\w*|\b" + _DATA_STATISTICS + r"\b|"
     r"\b(?:implementation|training|dataset|experimental)\s+(?:details|settings|setup)\b|"
     r"^\W*(?:settings|configurations?)\b",
     re.I,
@@ -107,7 +111,7 @@ def rank(
     table_texts: dict[str, str] = {}
     for table in tables:
         mine = owned[table.index]
-        settings_table = bool(_SETTINGS.search(_first_sentence(table.caption)))
+        settings_table = bool(_SETTINGS.search(first_sentence(table.caption)))
         for row in table.rows:
             for cell in row.cells:
                 assert cell.number is not None
@@ -133,7 +137,7 @@ def rank(
                     + (", an ablation" if ablation else "")
                 )
                 preference = _preference(line if reason else "", names)
-                if reason == _STEP:  # the final model's row first, then its steps
+                if reason == STEP:  # the final model's row first, then its steps
                     preference = len(names) + 1
                 if tier == 5:  # uncredited rows of the main table: the ones that win first
                     preference = 2 if row.cited else 0 if row.label in winners else 1
@@ -226,8 +230,7 @@ _RESULTS = re.compile(
     re.I,
 )
 _NOT_MAIN = re.compile(
-    r"\b(?:ablations?|effect of|impact of|influence of|hyper-?parameters?|"
-    r"statistics(?!\s+of\s+(?:the\s+)?(?:regrets?|errors?|results?|scores?))|"
+    r"\b(?:ablations?|effect of|impact of|influence of|hyper-?parameters?|" + _DATA_STATISTICS + "|"
     r"examples?|architecture|configurations?|sensitivity|variants?|details|"
     r"different(?![^.,;]{0,40}\b(?:methods|models|approaches|algorithms|baselines|systems|"
     r"techniques|works|detectors|networks)\b)|"

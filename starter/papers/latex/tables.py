@@ -13,10 +13,10 @@ from starter.papers.latex.cells import Cell, _grid, _raw_rows
 from starter.papers.latex.columns import primary_column, text_columns
 from starter.papers.latex.expand import Document
 from starter.papers.latex.headers import (
-    _first_group_from_header,
-    _header_again,
-    _headers,
-    _number_header,
+    first_group_from_header,
+    header_again,
+    join_headers,
+    number_header,
 )
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
@@ -280,11 +280,11 @@ def _table(
         if _is_group(cells, ncols):
             group = next(c.text for c in cells if c.text)
             continue
-        if not in_header and _header_again(cells, ncols):
+        if not in_header and header_again(cells, ncols):
             repeated.append(cells)
             continue
         if repeated:
-            current, _ = _headers(repeated, ncols)
+            current, _ = join_headers(repeated, ncols)
             repeated = []
         # A header: the rows before the first rule (when rules split the table), or the
         # leading rows without a number (headers stacked between two \toprule, say).
@@ -292,22 +292,20 @@ def _table(
         first = (
             len(set(blocks)) > 1
             and block == first_block
-            and (_numeric_share(cells) < 0.5 or (leading <= 2 and _number_header(cells, grid)))
+            and (_numeric_share(cells) < 0.5 or (leading <= 2 and number_header(cells, grid)))
         )
         wordy = not any(c.number for c in cells) and len(header_rows) < 4
         lone = not header_rows and _numeric_share(cells) < 0.5
         # "Top & \multicolumn{2}{c}{5k} & \multicolumn{2}{c}{10k}": whole numbers spanning
         # several columns each name them (a measured value has a column of its own).
-        spanned = [c for c in cells if c.number is not None]
+        spanned = [(c.span, c.number) for c in cells if c.number is not None]
         spanning = (
             len(header_rows) < 4
             and len(spanned) >= 2
-            and all(
-                c.span > 1 and isinstance(getattr(c.number, "value", None), int) for c in spanned
-            )
+            and all(span > 1 and isinstance(n.value, int) for span, n in spanned)
         )
         # "recall@K [%] & 1 & 2 & 5" below "Method: & 25k Pittsburgh": numbers naming columns.
-        numbered = bool(header_rows) and len(header_rows) < 4 and _number_header(cells, grid)
+        numbered = bool(header_rows) and len(header_rows) < 4 and number_header(cells, grid)
         if in_header and (first or wordy or lone or spanning or numbered) and at < len(grid) - 1:
             header_rows.append(cells)
             continue
@@ -315,10 +313,10 @@ def _table(
         body.append((cells, block, group))
         if current:
             renamed[id(cells)] = current
-    body = _first_group_from_header(header_rows, body)
+    body = first_group_from_header(header_rows, body)
     if not body:
         return None
-    headers, header_styles = _headers(header_rows, ncols)
+    headers, header_styles = join_headers(header_rows, ncols)
     text_cols = text_columns([cells for cells, _, _ in body], ncols)
     body, text_cols = _unfold(body, text_cols, headers)
     primary = primary_column(body, text_cols)
