@@ -69,23 +69,14 @@ def seed_everything(seed: int) -> np.random.Generator:
 
 def build_model(rng: np.random.Generator, settings: config.Config) -> LeNet1989:
     """The network of `settings.variant`, its weights drawn from `rng`."""
-    if settings.variant == "modern":
-        return LeNet1989(
-            rng,
-            h2_scheme=settings.h2_table,
-            init=settings.init,
-            hidden="relu",
-            output="linear",
-            hidden_pad=0.0,
-            input_pad=-1.0,
-        )
+    modern = settings.variant == "modern"
     return LeNet1989(
         rng,
         h2_scheme=settings.h2_table,
         init=settings.init,
-        hidden="scaled_tanh",
-        output="scaled_tanh",
-        hidden_pad=-1.0,
+        hidden="relu" if modern else "scaled_tanh",
+        output="linear" if modern else "scaled_tanh",
+        hidden_pad=0.0 if modern else -1.0,
         input_pad=-1.0,
     )
 
