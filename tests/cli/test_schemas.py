@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import isolate
 from schemas import errors
 
 from starter.papers.catalog import get
@@ -19,8 +21,15 @@ pytest.importorskip("jsonschema")
 
 
 @pytest.fixture(scope="module")
-def busy_repo(tmp_path_factory) -> Path:
-    """A generated repository whose log holds every kind of line starter writes."""
+def busy_repo(tmp_path_factory) -> Iterator[Path]:
+    """A generated repository whose log holds every kind of line starter writes (made in
+    an isolated home: this fixture runs before the per-test one)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, tmp_path_factory)
+        yield _busy_repo(tmp_path_factory)
+
+
+def _busy_repo(tmp_path_factory) -> Path:
     from typer.testing import CliRunner
 
     from starter.cli import app
