@@ -239,3 +239,43 @@ def test_a_parbox_gives_its_text_not_its_width():
     # "\parbox{2cm}{\centering Thomas \etal \\(2007) \cite{...}}" rows, a "This paper" row
     first = top("gender-from-iris-or-mascara", 1)[0]
     assert (first.row, first.column, first.claim.value_text) == ("This paper", "Accuracy(%)", "66")
+
+
+def test_a_tabu_table_is_read_with_its_threshold_row_as_header():
+    # "\begin{tabu} to \textwidth {X[2l] || X[c]...}", "\tabucline-", and a row
+    # "PCP threshold & 0.3 & 0.5 & 0.8 & 0.3 & 0.5 & 0.8" under "Upper arms" and "Lower arms"
+    first = top("biposelets-human-pose-estimation-videos", 6)
+    assert [(d.row, d.column, d.claim.value_text) for d in first[:3]] == [
+        ("Biposelets", f"Upper arms / {t}", v)
+        for t, v in (("0.3", "59.46"), ("0.5", "81.88"), ("0.8", "90.17"))
+    ]
+
+
+def test_the_file_named_main_is_the_paper_beside_another_full_version():
+    # comet_main_NIPS.tex and comet_DND.tex: same title, different run times
+    found = extraction("comet-metric-learning-one-feature-at-a-time")
+    assert found.main == "comet_main_NIPS.tex"
+
+
+def test_a_multirow_inside_a_multicolumn_names_the_rows_beside_a_metric_column():
+    # "\multicolumn{1}{|l|}{\multirow{2}{*}{MetaDynaMix}} & ROC & ..." then "& ACC & ...",
+    # in a float labelled "\label{table_publications}\label{tbl:auc}" (the text cites tbl:auc)
+    first = top("metadynamix-relationship-prediction-dynamic-hin", 12)
+    assert {(d.table_label, d.row) for d in first} == {("tbl:auc", "MetaDynaMix")}
+    assert first[0].column == "Publications Network / t=3"
+
+
+def test_a_blank_label_cell_repeats_the_label_above_within_its_block():
+    # "MNIST & 1 & 5 & ..." then "     &   & 50 & ...": the same dataset, another setting
+    rows = [d.row for d in top("renyi-divergence-variational-inference", 11)]
+    assert rows.count("MNIST") == 4 and rows.count("OMNIGLOT") == 4 and "" not in rows
+
+
+def test_superscript_spreads_and_two_halves_named_by_their_label_headers():
+    # "\textbf{59.4}$^{\pm 1.5}$"; "\textbf{BAIR} & FVD↓ ... & \textbf{RoboNet} & FVD↓ ..."
+    first = top("sampo-plus-plus-scale-wise-autoregressive-world-model", 2)
+    assert [(d.row, d.column, d.claim.value_text) for d in first] == [
+        ("SAMPO++ (Ours)", "BAIR / FVD↓", "59.4"),
+        ("SAMPO++ (Ours)", "RoboNet / FVD↓", "49.8"),
+    ]
+    assert read_cell("59.4^± 1.5").spread == 1.5

@@ -131,7 +131,10 @@ def _cell(nodes: list[Any], col: int, offset: int) -> Cell:
     nodes = parse.visible(nodes)
     span = rows = 1
     content = nodes
-    for _ in range(3):  # \multicolumn{2}{c}{\multirow{2}{*}{...}}
+    for _ in range(4):  # \multicolumn{2}{c}{\multirow{2}{*}{...}}
+        if len(content) == 1 and parse.kind(content[0]) == "group":
+            inner = parse.visible(content[0].nodelist)
+            content = inner if len(inner) == 1 and parse.kind(inner[0]) == "macro" else content
         if len(content) != 1 or parse.kind(content[0]) != "macro":
             break
         head = content[0]

@@ -11,7 +11,7 @@ from starter.papers.latex.cells import Cell
 Body = list[tuple[list[Cell], int, str | None]]
 
 
-def primary_column(body: Body, text_cols: list[int]) -> int:
+def primary_column(body: Body, text_cols: list[int], headers: tuple[str, ...] = ()) -> int:
     """The text column that labels the rows: filled in most rows, naming each row apart (a
     column repeating "FS", "WS", "HS" groups them), not an index (1, 2, 3...) unless no
     other column labels them."""
@@ -19,11 +19,31 @@ def primary_column(body: Body, text_cols: list[int]) -> int:
     named = [j for j in text_cols if not (j == 0 and _index_column(body))] or text_cols
     filled = [j for j in named if _filled(body, j) >= 0.6 * most]
     distinct = [j for j in filled if _distinct(body, j) >= 0.8]
+    if filled and not distinct:
+        # "MetaDynaMix" over two rows, "ROC" and "ACC" beside it, under "Method": the
+        # \\multirow names the rows.
+        spanning = [
+            j
+            for j in named
+            if _filled(body, j, True) >= 0.6 * most
+            and j < len(headers)
+            and _METHOD_HEADER.match(headers[j].strip())
+        ]
+        distinct = [j for j in spanning if _distinct(body, j) >= 0.8]
     return (distinct or filled or named or [0])[0]
 
 
-def _filled(body: Body, col: int) -> int:
-    return sum(1 for cells, _, _ in body for c in cells if c.col == col and c.text)
+_METHOD_HEADER = re.compile(r"^(?:methods?|models?|approach(?:es)?|algorithms?|systems?)$", re.I)
+
+
+def _filled(body: Body, col: int, spanned: bool = False) -> int:
+    """How many rows the column labels (`spanned`: a \\multirow counts for all its rows)."""
+    return sum(
+        max(1, c.rows) if spanned else 1
+        for cells, _, _ in body
+        for c in cells
+        if c.col == col and c.text
+    )
 
 
 # A spread printed in a column of its own, after the mean's: "(1.0)", "(±0.3)".

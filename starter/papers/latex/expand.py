@@ -27,6 +27,9 @@ _DEF = re.compile(
     r"(?:\[\s*(?P<nargs>\d)\s*\])?\s*(?:\[(?P<default>[^\]]*)\])?\s*\{"
     r"|\\[gex]?def\s*\\(?P<n3>[A-Za-z@]+)\s*(?P<params>(?:#\d)*)\s*\{"
 )
+# tabu's `\begin{tabu} to \linewidth {spec}` read as a plain `{spec}`; its rules as \hline.
+_TABU_WIDTH = re.compile(r"\\begin\{(longtabu|tabu)\*?\}\s*(?:(?:to|spread)\s*[^{}&]*?)?\{")
+_TABU_RULE = re.compile(r"\\tabucline\s*(?:\[[^\]]*\])?\s*(?:\{[^{}]*\}|-)?")
 _CONTROL = re.compile(r"\\([A-Za-z@]+)")
 # Bodies starter does not expand: they program TeX rather than stand for text.
 _UNSAFE = re.compile(r"\\(?:def|gdef|edef|newcommand|renewcommand|let|csname|if\w*|else|fi|"
@@ -110,6 +113,7 @@ def build(source: Source, main: str) -> Document:
     cleaned = []
     for text, file, line in pieces:
         text = _collect_macros(text, macros)
+        text = _tabu(text)
         cleaned.append((text, file, line))
     doc = Document(text="", main=main, macros=macros)
     algorithms = _algorithms("".join(text for text, _, _ in cleaned))
@@ -317,6 +321,17 @@ def _roman(number: int) -> str:
             out.append(letters)
             number -= value
     return "".join(out)
+
+
+def _tabu(text: str) -> str:
+    if "tabu" not in text:
+        return text
+
+    def plain(match: re.Match[str]) -> str:
+        return f"\\begin{{{match.group(1)}}}" + "\n" * match.group(0).count("\n") + "{"
+
+    text = _TABU_WIDTH.sub(plain, text)
+    return _TABU_RULE.sub(lambda _: "\\hline ", text)
 
 
 def _primitives(text: str) -> str:

@@ -30,10 +30,24 @@ def number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool
         return False
     if words[0].col > min(c.col for c in cells if c.number is not None):
         return False
-    if not all(isinstance(n.value, int) and n.spread is None for n in numbers):
+    if any(n.spread is not None for n in numbers):
+        return False
+    if _cyclic([n.value for n in numbers]):
+        return True  # "PCP threshold & 0.3 & 0.5 & 0.8 & 0.3 & 0.5 & 0.8" under two groups
+    if not all(isinstance(n.value, int) for n in numbers):
         return False
     below = [c.number for rest, _ in grid[1:] for c in rest if c.number is not None]
     return any(isinstance(n.value, float) for n in below)
+
+
+def _cyclic(values: list[float]) -> bool:
+    """Distinct values repeated as a whole, once per group of columns above them."""
+    for width in range(2, len(values) // 2 + 1):
+        first = values[:width]
+        repeats, rest = divmod(len(values), width)
+        if not rest and len(set(first)) == width and values == first * repeats:
+            return True
+    return False
 
 
 # Words that name the label column itself, never a group of rows.

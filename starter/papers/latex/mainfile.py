@@ -48,6 +48,8 @@ def find_main(source: Source, title: str = "") -> str | None:
         stem = posixpath.splitext(posixpath.basename(path))[0].lower()
         if stem in ("main", "paper", "ms", "arxiv", "article", "manuscript"):
             score += 3
+        elif {"main", "paper", "arxiv"} & set(re.split(r"[\W_]+", stem)):
+            score += 2  # comet_main_nips.tex beside comet_dnd.tex
         if re.search(r"supp|appendix|rebuttal|response|cover|letter|poster|slides|standalone|"
                      r"talk|handout|spotlight|presentation|review", stem):  # fmt: skip
             score -= 8

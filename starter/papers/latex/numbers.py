@@ -49,6 +49,8 @@ def clean(text: str) -> str:
     """Unicode minus and footnote marks out, scientific notation as "3.3e18"."""
     text = text.replace("−", "-").replace("\u2009", "").replace("\u202f", "")
     text = _EXPONENT.sub(lambda m: f"{m.group('m')}e{m.group('e').replace('+', '')}", text)
+    # a spread set as a superscript, "59.4$^{\\pm 1.5}$", is a spread, not a footnote mark
+    text = re.sub(r"\^\s*\{\s*(±[^{}]*)\}|\^\s*(?=±)", lambda m: m.group(1) or "", text)
     return _MARKS.sub("", text).strip()
 
 

@@ -77,6 +77,8 @@ _ENVIRONMENTS = {
     "tabularx": "{[{",
     "tabulary": "{[{",
     "longtable": "[{",
+    "tabu": "{",
+    "longtabu": "{",
     "NiceTabular": "[{",
     "wraptable": "[{[{",
     "adjustbox": "{",

@@ -5,6 +5,7 @@ of cells, with column headers (all header rows joined), row labels, groups, capt
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,7 +22,16 @@ from starter.papers.latex.headers import (
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
 FIGURES = ("figure", "figure*", "wrapfigure")
-TABULARS = ("tabular", "tabular*", "tabularx", "tabulary", "longtable", "NiceTabular")
+TABULARS = (
+    "tabular",
+    "tabular*",
+    "tabularx",
+    "tabulary",
+    "longtable",
+    "NiceTabular",
+    "tabu",
+    "longtabu",
+)
 _BEGIN = re.compile(r"\\begin\s*\{(?P<name>[A-Za-z]+\*?)\}")
 
 
@@ -87,6 +97,7 @@ def find_tables(doc: Document) -> list[Table]:
     figures = [(b, e) for b, e in figures if not any(b <= f < e for f, _ in floats)]
     tables: list[Table] = []
     counter = 0
+    cited = _cited_labels(doc.text)
     for begin, end in floats:
         region = body[begin:end]
         nodes = parse.parse(region)
@@ -111,7 +122,7 @@ def find_tables(doc: Document) -> list[Table]:
         for index, tab in enumerate(tabulars):
             caption_node = captions[min(index, len(captions) - 1)] if captions else None
             caption = _caption_text(caption_node)
-            label = _label(labels, caption_node)
+            label = _label(labels, caption_node, cited)
             if len(tabulars) > 1:
                 # Subtables labelled one by one: the label just before each tabular, or,
                 # with a caption and label under each (minipages side by side), after it.
@@ -184,17 +195,32 @@ def _renumber(table: Table, index: int) -> Table:
     return replace(table, index=index)
 
 
-def _label(labels: list[Any], caption: Any) -> str | None:
-    """The \\label after the caption (one before it labels the section), else the first."""
-    names = [(n.pos, parse.text_of_arg(n, len(parse.args(n)) - 1)) for n in labels]
-    names = [(pos, re.sub(r"\s+", "", name)) for pos, name in names if name.strip()]
+def _label(labels: list[Any], caption: Any, cited: Counter[str] | None = None) -> str | None:
+    """The \\label after the caption (one before it labels the section), else the first;
+    of labels side by side (`\\label{a}\\label{b}`), the one the text refers to most."""
+    names = [(n.pos, n.pos + n.len, parse.text_of_arg(n, len(parse.args(n)) - 1)) for n in labels]
+    names = [(pos, end, re.sub(r"\s+", "", name)) for pos, end, name in names if name.strip()]
     if not names:
         return None
+    first = 0
     if caption is not None:
-        after = [name for pos, name in names if pos > caption.pos]
-        if after:
-            return after[0]
-    return names[0][1]
+        first = next((i for i, (pos, _, _) in enumerate(names) if pos > caption.pos), 0)
+    run = [names[first]]
+    for item in names[first + 1 :]:
+        if item[0] - run[-1][1] > 2:
+            break
+        run.append(item)
+    if cited and len(run) > 1:
+        return max(run, key=lambda item: cited[item[2]])[2]
+    return run[0][2]
+
+
+def _cited_labels(text: str) -> Counter[str]:
+    """How often the text refers to each label (\\ref, \\cref{a,b}, \\autoref)."""
+    counts: Counter[str] = Counter()
+    for found in re.finditer(r"\\(?:[cC]ref|autoref|ref)\*?\s*\{([^{}]*)\}", text):
+        counts.update(re.sub(r"\s+", "", name) for name in found.group(1).split(","))
+    return counts
 
 
 def _regions(text: str, start: int, names: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -247,10 +273,14 @@ def _numeric_share(cells: list[Cell]) -> float:
     return sum(1 for c in filled if c.number is not None) / len(filled)
 
 
-def _is_group(cells: list[Cell], ncols: int) -> bool:
+def _is_group(cells: list[Cell], ncols: int, below_header: bool = False) -> bool:
     filled = [c for c in cells if c.text]
-    if ncols < 3 or len(filled) != 1 or filled[0].number is not None:
+    if ncols < 3 or not filled or any(c.number is not None for c in filled):
         return False
+    if len(filled) > 1:
+        # "\multicolumn{5}{c|}{action-free} & \multicolumn{5}{c}{action-conditioned}" under
+        # the header of a table printed in two halves: each half's section row
+        return below_header and filled[0].col == 0 and all(c.span >= 3 for c in filled)
     return filled[0].col == 0 or filled[0].span * 2 >= ncols
 
 
@@ -277,7 +307,7 @@ def _table(
     renamed: dict[int, tuple[str, ...]] = {}
     current: tuple[str, ...] = ()
     for at, (cells, block) in enumerate(grid):
-        if _is_group(cells, ncols):
+        if _is_group(cells, ncols, bool(header_rows)):
             group = next(c.text for c in cells if c.text)
             continue
         if not in_header and header_again(cells, ncols):
@@ -318,8 +348,9 @@ def _table(
         return None
     headers, header_styles = join_headers(header_rows, ncols)
     text_cols = text_columns([cells for cells, _, _ in body], ncols)
-    body, text_cols = _unfold(body, text_cols, headers)
-    primary = primary_column(body, text_cols)
+    body, text_cols, halves = _unfold(body, text_cols, headers)
+    renamed.update(halves)
+    primary = primary_column(body, text_cols, headers)
     rows = [
         replace(row, headers=renamed.get(id(cells), ()))
         for row, (cells, _, _) in zip(_rows(body, text_cols, primary), body, strict=True)
@@ -343,23 +374,39 @@ def _table(
 
 def _unfold(
     body: list[tuple[list[Cell], int, str | None]], text_cols: list[int], headers: tuple[str, ...]
-) -> tuple[list[tuple[list[Cell], int, str | None]], list[int]]:
+) -> tuple[list[tuple[list[Cell], int, str | None]], list[int], dict[int, tuple[str, ...]]]:
     """A table printed in two halves side by side to save space ("Yahoo! & ... & RCV1 &
-    ..."; the header repeats after a second label column): each line as two rows."""
+    ..."; the header repeats after a second label column): each line as two rows. When the
+    two label columns' headers differ ("BAIR" and "RoboNet"), they name each half's columns."""
     if len(text_cols) < 2:
-        return body, text_cols
+        return body, text_cols, {}
     first, second = text_cols[0], text_cols[1]
     width = second - first
     left = headers[first + 1 : second]
     if width < 2 or not all(left) or left != headers[second + 1 : second + width]:
-        return body, text_cols
+        return body, text_cols, {}
+    named = headers[first] != headers[second] and all((headers[first], headers[second]))
     out: list[tuple[list[Cell], int, str | None]] = []
+    halves: dict[int, tuple[str, ...]] = {}
     for cells, block, group in body:
         out.append(([c for c in cells if c.col < second], block, group))
+        if named:
+            halves[id(out[-1][0])] = _named_half(headers, first, width)
         right = [replace(c, col=c.col - width) for c in cells if c.col >= second]
         if any(c.text for c in right):
             out.append((right, block, group))
-    return out, [j for j in text_cols if j < second]
+            if named:
+                halves[id(right)] = _named_half(headers, second, width, first)
+    return out, [j for j in text_cols if j < second], halves
+
+
+def _named_half(
+    headers: tuple[str, ...], start: int, width: int, at: int | None = None
+) -> tuple[str, ...]:
+    """The headers of one half, its label column's header over its columns ("BAIR / FVD")."""
+    at = start if at is None else at
+    named = [f"{headers[start]} / {h}" for h in headers[start + 1 : start + width]]
+    return (*headers[:at], headers[start], *named, *headers[at + width :])
 
 
 def _rows(
@@ -377,6 +424,9 @@ def _rows(
             elif j in above and above[j][1] > 0:
                 texts[j] = above[j][0]
                 above[j] = (above[j][0], above[j][1] - 1)
+            elif j == primary and rows and rows[-1].block == block and rows[-1].label:
+                # "MNIST & 1 & 5 & ..." then " & & 50 & ...": the same dataset, another setting
+                texts[j] = rows[-1].label
         label = _MARK.sub("", texts.get(primary, "")).strip()
         context = ", ".join(t for j, t in sorted(texts.items()) if j != primary)
         cited = any("cite" in c.styles for c in cells if c.col in (text_cols or [primary]))
