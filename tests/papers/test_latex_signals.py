@@ -279,3 +279,26 @@ def test_superscript_spreads_and_two_halves_named_by_their_label_headers():
         ("SAMPO++ (Ours)", "RoboNet / FVD↓", "49.8"),
     ]
     assert read_cell("59.4^± 1.5").spread == 1.5
+
+
+def test_a_caption_comparing_with_other_systems_outweighs_different_settings():
+    # "CoNLL test-b evaluation for recent competitive systems and our models, using
+    # different alias-entity maps" is the main table, not the TAC table after it
+    labels = {d.table_label for d in top("multi-focal-attention-collective-entity-resolution", 8)}
+    assert labels == {"table:conll_results"}
+
+
+def test_our_baseline_is_not_the_papers_method():
+    rows = [d.row for d in top("multi-focal-attention-collective-entity-resolution", 15)]
+    assert rows.index("Attention") < rows.index("Our baseline")
+
+
+def test_a_short_name_for_the_titles_first_words_names_the_method():
+    # "The results of semiparametric clustering (SP-B) are reported ..."
+    found = extraction(
+        "semiparametric-clustering-chronic-disease-dynamics",
+        "Semiparametric Clustering Methods for Modeling Chronic Disease Dynamics",
+    )
+    assert found.names[0] == "sp b"
+    first = [d for d in drafts(found, None, 3) if d.skipped is None]
+    assert {(d.table_label, d.row) for d in first} == {("scBayestable", "SP-B")}

@@ -114,6 +114,7 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
                 uses = re.findall(rf"(?<![\w-]){spelled}(?![\w])", body)
                 if len(uses) >= 2:
                     found.append(Counter(uses).most_common(1)[0][0])
+    found += _title_acronyms(body, words)
     found += _macro_names(doc)
     proposals = [m.group(1) or m.group(2) for m in _PROPOSED.finditer(body)]
     found += proposals
@@ -155,6 +156,25 @@ def method_names(doc: Document, title: str, abstract: str, intro: str) -> list[s
     proposed = Counter(" ".join(tokens(name)) for name in proposals)
     names = [k for k in names if proposed[k] or not _cited(doc.text, k)]
     return sorted(names, key=lambda k: (-proposed[k], -_count(body_tokens, k.split())))
+
+
+def _title_acronyms(body: str, title_words: list[str]) -> list[str]:
+    """A short name the text gives to the title's first words ("semiparametric clustering
+    (SP-B)" in a paper titled "Semiparametric Clustering Methods for ..."; not "population
+    Gibbs (BPG)", a baseline's, in "Amortized Population Gibbs Samplers")."""
+    title = {w.lower() for w in title_words if len(w) > 3}
+    if not title_words or len(title_words[0]) <= 3:
+        return []
+    first = title_words[0].lower()
+    out = []
+    for match in re.finditer(r"((?:[A-Za-z][\w-]*\s+){2,4})\(([A-Z][\w-]{1,15})\)", body):
+        words = match.group(1).lower().split()
+        used = [w for w in words if w in title]
+        short = match.group(2)
+        named = len(used) >= 2 and used[0] == first and words[-1] in title
+        if named and short.lower() not in title:
+            out.append(short)
+    return out
 
 
 def _cited(text: str, key: str) -> bool:

@@ -14,6 +14,8 @@ from starter.papers.latex.tables import Row, Table
 
 def _row_own(table: Table, row: Row, names: list[str]) -> str | None:
     label = f"{row.label} {row.context}"
+    if _BASELINE.search(row.label):
+        return None  # "Our baseline": the paper's, but the baseline its method improves on
     if is_ours(label):
         return "a row marked as the paper's own"
     if row.cited or _BASELINE.search(label):
@@ -88,7 +90,8 @@ def own_cells(
         out = _with_the_method(table)
     if not out and caption_names and _about_the_method(table, names):
         for row in table.rows:
-            out.update({id(c): "a table of the method's own results" for c in row.cells})
+            if not _BASELINE.search(row.label):  # "Our baseline" beside "Attention"
+                out.update({id(c): "a table of the method's own results" for c in row.cells})
     if not out and fallback:
         out = _bold_line(table)
     if not out and fallback:

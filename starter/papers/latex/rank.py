@@ -247,6 +247,12 @@ _OURS_BETTER = re.compile(
 )
 
 # The split a table reports: the test set's results are the paper's final ones.
+# "recent competitive systems and our models", "compared with state-of-the-art methods"
+_VERSUS_OTHERS = re.compile(
+    r"\b(?:recent|competitive|state[- ]of[- ]the[- ]art|previous|prior|existing|other|published)\s+"
+    r"(?:\w+\s+)?(?:systems|methods|models|approaches|works|baselines)\b",
+    re.I,
+)
 _TEST = re.compile(r"\btest(?:ing)?\s+(?:set|split|data)\b", re.I)
 _VALIDATION = re.compile(r"\b(?:validation|val|dev|development)\s+(?:set|split|data)\b", re.I)
 
@@ -287,7 +293,9 @@ def _table_scores(
         score += 2.0 if _OURS_BETTER.search(caption) else 0.0
         score += min(3, refs.get(table.label or "", 0))
         score += 1.0 if _RESULTS.search(caption) else 0.0
-        score -= 3.0 if _NOT_MAIN.search(caption) else 0.0
+        versus = bool(_VERSUS_OTHERS.search(caption))
+        score += 1.5 if versus else 0.0
+        score -= (1.5 if versus else 3.0) if _NOT_MAIN.search(caption) else 0.0
         score += 1.5 if _TEST.search(caption) else -1.0 if _VALIDATION.search(caption) else 0.0
         score -= 1.5 * order
         if mine:
