@@ -310,7 +310,8 @@ def test_the_main_file_is_the_one_titled_like_the_paper_over_a_stale_makefile():
 
 def test_the_most_specific_name_wins_and_rows_numbered_by_an_index_keep_their_label():
     found = drafts(_titled("mc-wnnm-color-denoising"), None, 15)
-    assert {d.column for d in found} == {"MC-WNNM"}  # not WNNM-1/2/3, its predecessors
+    # not WNNM-1/2/3, its predecessors; the noise levels over the columns head them
+    assert {d.column for d in found} == {"σ_r = 40, σ_g = 20, σ_b = 30 / MC-WNNM"}
     assert [d.row for d in found[:3]] == ["1", "2", "3"] and found[0].table_label == "t1"
     columns = {d.column for d in top("deepseek-v3")}
     assert all("DeepSeek-V3" in c for c in columns), columns  # never DeepSeek-V2's

@@ -302,3 +302,25 @@ def test_a_short_name_for_the_titles_first_words_names_the_method():
     assert found.names[0] == "sp b"
     first = [d for d in drafts(found, None, 3) if d.skipped is None]
     assert {(d.table_label, d.row) for d in first} == {("scBayestable", "SP-B")}
+
+
+def test_a_lowercase_name_with_a_digit_is_the_method_the_paper_proposes():
+    # "we propose \emph{lib2vec}, ..." and rows "lib2vec AVG", "lib2vec CON"
+    found = extraction(
+        "lib2vec-novel-views-multi-facet-long-text-embeddings",
+        "Novel Views on Novels: Embedding Multiple Facets of Long Texts",
+    )
+    assert found.names[0] == "lib 2 vec"
+
+
+def test_a_title_row_over_the_columns_is_part_of_their_header():
+    # "\multicolumn{4}{c}{ROUGE-1}" then "System & Recall & Prec. & F_1", twice
+    title = "Predicting Salient Updates for Disaster Summarization"
+    columns = {d.column for d in top("salient-updates-disaster-summarization", 6, title)}
+    assert {"ROUGE-1 / F_1", "ROUGE-2 / F_1"} <= columns
+
+
+def test_a_row_of_settings_under_the_numbers_is_not_a_header():
+    # "& $7.3\%$ & ..." then "& $\eps=0.02$ & $\eps=0.01$ & ..." for each graph
+    first = [(d.row, d.column) for d in top("multi-dimensional-balanced-graph-partitioning-gd", 2)]
+    assert ("Friendster", "BR") in first

@@ -9,6 +9,8 @@ import re
 from starter.papers.latex.cells import Cell
 from starter.papers.latex.columns import PLACEHOLDER
 
+_SETTING = re.compile(r"^[^=]{1,12}=\s*[-+]?\d")
+
 
 def header_again(cells: list[Cell], ncols: int) -> bool:
     """A row of words only over most columns, below data rows ("& PercCorrect (precision) &
@@ -16,6 +18,8 @@ def header_again(cells: list[Cell], ncols: int) -> bool:
     words = [c for c in cells if c.text and c.number is None and not PLACEHOLDER.match(c.text)]
     if any(c.number is not None for c in cells) or len(words) < 2:
         return False
+    if sum(bool(_SETTING.match(c.text)) for c in words) * 2 > len(words):
+        return False  # "& ε=0.02 & ε=0.01": the settings of the row above, not a header
     first = min((c.col for c in cells if c.text), default=0)
     return first > 0 and sum(c.span for c in words) * 2 >= ncols
 

@@ -30,7 +30,8 @@ _PROPOSE = re.compile(
 # "we present SRGAN, a ...": the name right after the verb.
 _PRESENT = re.compile(
     r"\b(?:we|this paper|this work)\s+(?:\w+\s+){0,2}?(?:propose|present|introduce|develop|design)"
-    r"\w*\s+(?:(?:a|an|the)\s+(?:new|novel)\s+\w+\s*,?\s*)?([A-Z][\w-]*[A-Z0-9][\w-]*)",
+    r"\w*\s+(?:(?:a|an|the)\s+(?:new|novel)\s+\w+\s*,?\s*)?"
+    r"([A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]{2,}\d[a-z]{2,}\d*\b)",
 )
 # "our 16 blocks deep ResNet (SRResNet)", "we refer to this network as SRGAN".
 _OURS_NAMED = re.compile(r"\bour\b[^.()]{0,60}?\(([^()]{1,25})\)", re.I)
@@ -80,6 +81,8 @@ def _name_like(word: str) -> bool:
     if not word or len(word) > 30 or word.lower() in GENERIC or _SPELLING.match(word):
         return False
     parts = [p for p in word.split("-") if p]
+    if re.fullmatch(r"[a-z]{2,}\d[a-z]{2,}\d*", word):
+        return True  # "lib2vec", "node2vec"
     return any(
         sum(ch.isupper() for ch in p) >= 2 or (any(ch.isdigit() for ch in p) and p[0].isupper())
         for p in parts

@@ -307,7 +307,10 @@ def _table(
     renamed: dict[int, tuple[str, ...]] = {}
     current: tuple[str, ...] = ()
     for at, (cells, block) in enumerate(grid):
-        if _is_group(cells, ncols, bool(header_rows)):
+        # "\multicolumn{4}{c}{ROUGE-1}" above "System & Recall & Prec. & F1": a title over
+        # the columns, not a group of rows
+        titled = at == 0 and len(grid) > 2 and _numeric_share(grid[1][0]) < 0.5
+        if not titled and _is_group(cells, ncols, bool(header_rows)):
             group = next(c.text for c in cells if c.text)
             continue
         if not in_header and header_again(cells, ncols):
