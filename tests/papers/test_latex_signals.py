@@ -324,3 +324,10 @@ def test_a_row_of_settings_under_the_numbers_is_not_a_header():
     # "& $7.3\%$ & ..." then "& $\eps=0.02$ & $\eps=0.01$ & ..." for each graph
     first = [(d.row, d.column) for d in top("multi-dimensional-balanced-graph-partitioning-gd", 2)]
     assert ("Friendster", "BR") in first
+
+
+def test_a_comparison_with_the_state_of_the_art_labelled_sota_is_the_main_table():
+    # "Comparison of our defense with the state-of-the-art methods" (tab:sota), after four
+    # tables of the method's own variants (tab:gaeff, tab:ics, ...)
+    labels = {d.table_label for d in top("robust-deep-metric-learning-hardness-manipulation")}
+    assert labels == {"tab:sota"}

@@ -253,6 +253,21 @@ _VERSUS_OTHERS = re.compile(
     r"(?:\w+\s+)?(?:systems|methods|models|approaches|works|baselines)\b",
     re.I,
 )
+# What the authors named the table: "tab:main", "tab:sota", "tab:results" or
+# "tab:ablation", "tab:datasets", "tab:hyperparams", "tab:runtime".
+_MAIN_LABEL = re.compile(r"(?<![a-z])(?:main|sota|results?|performance|overall)(?![a-z])")
+_SIDE_LABEL = re.compile(
+    r"(?<![a-z])(?:ablations?|abl|datasets?|stats?|statistics|arch|architectures?|"
+    r"examples?|params?|parameters?|hyper\w*|hparams?|runtimes?|time|timing|speed|setup|"
+    r"configs?|settings?|qualitative)(?![a-z])"
+)
+
+
+def _label_score(label: str) -> float:
+    words = label.lower().replace("_", " ")
+    return (1.5 if _MAIN_LABEL.search(words) else 0.0) - (2.0 if _SIDE_LABEL.search(words) else 0.0)
+
+
 _TEST = re.compile(r"\btest(?:ing)?\s+(?:set|split|data)\b", re.I)
 _VALIDATION = re.compile(r"\b(?:validation|val|dev|development)\s+(?:set|split|data)\b", re.I)
 
@@ -292,9 +307,10 @@ def _table_scores(
         score += (2.0 if guessed_names else 6.0) if mine else 0.0
         score += 2.0 if _OURS_BETTER.search(caption) else 0.0
         score += min(3, refs.get(table.label or "", 0))
+        score += _label_score(table.label or "")
         score += 1.0 if _RESULTS.search(caption) else 0.0
         versus = bool(_VERSUS_OTHERS.search(caption))
-        score += 1.5 if versus else 0.0
+        score += 2.5 if versus else 0.0
         score -= (1.5 if versus else 3.0) if _NOT_MAIN.search(caption) else 0.0
         score += 1.5 if _TEST.search(caption) else -1.0 if _VALIDATION.search(caption) else 0.0
         score -= 1.5 * order
