@@ -1,6 +1,7 @@
-"""Signals learned from the third set of papers (tune3 in tests/data/latex/SPLIT.json):
+"""Signals learned from the tune papers (tests/data/latex/SPLIT.json, tune3 onwards):
 bold math cells, a paper's own style file, macros that hide text, test over validation,
-rows that call themselves baselines, build-up rows, dataset names, settings tables."""
+rows that call themselves baselines, build-up rows, dataset names, settings tables, and
+the LaTeX of tables as papers write them (tabu, superscript spreads, tables in halves)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from conftest import DATA
 
 from starter.papers.latex.drafts import drafts, read_source
 from starter.papers.latex.numbers import read_cell
+from starter.papers.latex.tables import find_tables
 
 CORPUS = DATA / "latex"
 
@@ -331,3 +333,25 @@ def test_a_comparison_with_the_state_of_the_art_labelled_sota_is_the_main_table(
     # tables of the method's own variants (tab:gaeff, tab:ics, ...)
     labels = {d.table_label for d in top("robust-deep-metric-learning-hardness-manipulation")}
     assert labels == {"tab:sota"}
+
+
+def test_numbers_falling_alone_above_the_first_rule_head_the_columns():
+    # "\gls{far} & 0.3 & 0.1 & 0.01 & 0.001 & 0.0001 \\ \midrule" over rows of scores
+    doc = extraction("bfw-face-recognition-bias").doc
+    table = next(t for t in find_tables(doc) if t.label == "tab:ethnicy-far")
+    assert table.headers == ("far", "0.3", "0.1", "0.01", "0.001", "0.0001")
+
+
+def test_a_cell_a_b_under_a_header_x_y_prints_two_numbers_not_a_spread():
+    # "$17.31$ $(28.70)$" under "top$_1$ (top$_{10}$)"
+    found = drafts(extraction("continuous-output-language-models-long-tail"), None, None)
+    nyt = {d.column: d for d in found if d.table_label == "nyt" and d.row == "c_50"}
+    assert nyt["top_1(top_10) / top_1"].claim.value_text == "17.31"
+    assert nyt["top_1(top_10) / top_10"].claim.value_text == "28.70"
+    assert nyt["top_1(top_10) / top_1"].claim.aggregation is None  # not a spread of 28.70
+
+
+def test_an_approximate_number_is_read():
+    # "$\sim \SI{2}{\day}$"
+    assert read_cell("∼2").value == 2 and read_cell("≈ 3.5").value == 3.5
+    assert read_cell("∼") is None

@@ -170,6 +170,39 @@ def _split_pairs(doc: Document, cells: list[Cell]) -> list[Cell]:
     return out
 
 
+# A header naming two numbers per cell, "top_1 (top_10)", over cells "17.31 (28.70)".
+_PAREN_HEADER = re.compile(r"^(?P<a>[^()]*\S)\s*\((?P<b>[^()]+)\)$")
+_PAREN_PAIR = re.compile(r"^(?P<a>[^()]*\d[^()]*?)\s*\(\s*(?P<b>[-+]?\d[\d.,]*\s*%?)\s*\)$")
+
+
+def paren_pairs(doc: Document, cells: list[Cell], headers: tuple[str, ...]) -> None:
+    """Cells printing "a (b)" under a header "x (y)" as two numbers of the column, in place
+    (else "(b)" reads as a's spread)."""
+    out: list[Cell] = []
+    for cell in cells:
+        header = headers[cell.col].split(" / ")[-1] if cell.col < len(headers) else ""
+        match = _PAREN_PAIR.match(cell.text.strip()) if _PAREN_HEADER.match(header) else None
+        first = read_cell(match.group("a")) if match and cell.number is not None else None
+        second = read_cell(match.group("b")) if match and first is not None else None
+        if match is None or first is None or second is None:
+            out.append(cell)
+            continue
+        paren = doc.text.find("(", cell.pos, cell.pos + 400)
+        digit = re.compile(r"\d").search(doc.text, paren + 1) if paren >= 0 else None
+        at = digit.start() if digit is not None and digit.start() - cell.pos < 400 else cell.pos
+        out.append(replace(cell, number=first))
+        out.append(replace(cell, number=second, pos=at, part=1))
+    cells[:] = out
+
+
+def part_name(header: str, cell: Cell) -> str:
+    """The header of one of a cell's two numbers "17.31 (28.70)": "top_1 (top_10) / top_10"."""
+    paren = _PAREN_HEADER.match(header.split(" / ")[-1]) if "(" in cell.text else None
+    if paren is None or cell.part > 1:
+        return header
+    return f"{header} / {paren.group('a') if cell.part == 0 else paren.group('b')}"
+
+
 def _int(text: str, default: int) -> int:
     match = re.search(r"-?\d+", text)
     return int(match.group()) if match else default

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from starter.papers.latex.cells import Cell
 
@@ -87,3 +88,40 @@ def _counts(cells: list[Cell]) -> bool:
         return False
     values = [int(n.value) for n in numbers]
     return all(a < b for a, b in itertools.pairwise(values))
+
+
+def unfold(
+    body: Body, text_cols: list[int], headers: tuple[str, ...]
+) -> tuple[Body, list[int], dict[int, tuple[str, ...]]]:
+    """A table printed in two halves side by side to save space ("Yahoo! & ... & RCV1 &
+    ..."; the header repeats after a second label column): each line as two rows. When the
+    two label columns' headers differ ("BAIR" and "RoboNet"), they name each half's columns."""
+    if len(text_cols) < 2:
+        return body, text_cols, {}
+    first, second = text_cols[0], text_cols[1]
+    width = second - first
+    left = headers[first + 1 : second]
+    if width < 2 or not all(left) or left != headers[second + 1 : second + width]:
+        return body, text_cols, {}
+    named = headers[first] != headers[second] and all((headers[first], headers[second]))
+    out: Body = []
+    halves: dict[int, tuple[str, ...]] = {}
+    for cells, block, group in body:
+        out.append(([c for c in cells if c.col < second], block, group))
+        if named:
+            halves[id(out[-1][0])] = _named_half(headers, first, width)
+        right = [replace(c, col=c.col - width) for c in cells if c.col >= second]
+        if any(c.text for c in right):
+            out.append((right, block, group))
+            if named:
+                halves[id(right)] = _named_half(headers, second, width, first)
+    return out, [j for j in text_cols if j < second], halves
+
+
+def _named_half(
+    headers: tuple[str, ...], start: int, width: int, at: int | None = None
+) -> tuple[str, ...]:
+    """The headers of one half, its label column's header over its columns ("BAIR / FVD")."""
+    at = start if at is None else at
+    named = [f"{headers[start]} / {h}" for h in headers[start + 1 : start + width]]
+    return (*headers[:at], headers[start], *named, *headers[at + width :])

@@ -4,6 +4,7 @@ and the header's first cell naming the first group of rows."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from starter.papers.latex.cells import Cell
@@ -99,3 +100,14 @@ def join_headers(
                     parts[j].append(cell.text)
                 marks[j] |= cell.styles
     return tuple(" / ".join(p) for p in parts), tuple(frozenset(m) for m in marks)
+
+
+def threshold_header(cells: list[Cell]) -> bool:
+    """ "FAR & 0.3 & 0.1 & 0.01 & 0.001", alone above the first rule: one word, then
+    numbers rising or falling one after another, which name the columns below."""
+    words = [c for c in cells if c.text and c.number is None]
+    values = [c.number.value for c in cells if c.number is not None]
+    if len(words) > 1 or len(values) < 3 or any(c.number.spread for c in cells if c.number):
+        return False
+    steps = [b - a for a, b in itertools.pairwise(values)]
+    return all(s > 0 for s in steps) or all(s < 0 for s in steps)

@@ -26,7 +26,7 @@ _EXPONENT = re.compile(
 )
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)(?:[eE][-+]?\d+)?"
 _CELL = re.compile(
-    rf"^(?P<sign>[-+]?)\s*(?P<num>{_NUMBER})\s*(?P<suffix>%|[KMBGT](?![A-Za-z])|k(?![A-Za-z])|"
+    rf"^(?:[∼~≈]\s*)?(?P<sign>[-+]?)\s*(?P<num>{_NUMBER})\s*(?P<suffix>%|[KMBGT](?![A-Za-z])|k(?![A-Za-z])|"
     rf"x(?![A-Za-z])|×)?\s*(?P<rest>.*)$"
 )
 # Units a cell may print after its number ("28 sec", "88s", "3.2 ms", "31.5 dB").

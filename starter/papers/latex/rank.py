@@ -118,7 +118,7 @@ def rank(
                 reason = mine.get(id(cell))
                 is_main = main is not None and table.index == main.index
                 setting = _setting(table, cell, row) or settings_table
-                column = table.header_for(cell.col, cell.span, row)
+                column = table.column_of(cell, row)
                 line = column if "column" in (reason or "") else row.label
                 ablation = bool(reason) and (
                     bool(ABLATION.search(line or "")) or bool(_STUDY.search(table.caption or ""))

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starter.papers.latex import parse
-from starter.papers.latex.cells import Cell, _grid, _raw_rows
-from starter.papers.latex.columns import primary_column, text_columns
+from starter.papers.latex.cells import Cell, _grid, _raw_rows, paren_pairs, part_name
+from starter.papers.latex.columns import primary_column, text_columns, unfold
 from starter.papers.latex.expand import Document
 from starter.papers.latex.headers import (
     first_group_from_header,
     header_again,
     join_headers,
     number_header,
+    threshold_header,
 )
 
 FLOATS = ("table", "table*", "sidewaystable", "sidewaystable*", "wraptable", "SCtable")
@@ -85,6 +86,13 @@ class Table:
             else:
                 break
         return " / ".join(shared)
+
+    def column_of(self, cell: Cell, row: Row) -> str:
+        """The header of a cell's number; of two numbers in one cell, the one it names."""
+        header = self.header_for(cell.col, cell.span, row)
+        if any(other is not cell and other.col == cell.col for other in row.cells):
+            return part_name(header, cell)
+        return header
 
 
 def find_tables(doc: Document) -> list[Table]:
@@ -325,7 +333,11 @@ def _table(
         first = (
             len(set(blocks)) > 1
             and block == first_block
-            and (_numeric_share(cells) < 0.5 or (leading <= 2 and number_header(cells, grid)))
+            and (
+                _numeric_share(cells) < 0.5
+                or (leading <= 2 and number_header(cells, grid))
+                or (leading == 1 and threshold_header(cells))
+            )
         )
         wordy = not any(c.number for c in cells) and len(header_rows) < 4
         lone = not header_rows and _numeric_share(cells) < 0.5
@@ -350,8 +362,10 @@ def _table(
     if not body:
         return None
     headers, header_styles = join_headers(header_rows, ncols)
+    for cells, _, _ in body:
+        paren_pairs(doc, cells, headers)
     text_cols = text_columns([cells for cells, _, _ in body], ncols)
-    body, text_cols, halves = _unfold(body, text_cols, headers)
+    body, text_cols, halves = unfold(body, text_cols, headers)
     renamed.update(halves)
     primary = primary_column(body, text_cols, headers)
     rows = [
@@ -373,43 +387,6 @@ def _table(
         last_block=max(block for _, block, _ in body),
         label_columns=tuple(text_cols) or (0,),
     )
-
-
-def _unfold(
-    body: list[tuple[list[Cell], int, str | None]], text_cols: list[int], headers: tuple[str, ...]
-) -> tuple[list[tuple[list[Cell], int, str | None]], list[int], dict[int, tuple[str, ...]]]:
-    """A table printed in two halves side by side to save space ("Yahoo! & ... & RCV1 &
-    ..."; the header repeats after a second label column): each line as two rows. When the
-    two label columns' headers differ ("BAIR" and "RoboNet"), they name each half's columns."""
-    if len(text_cols) < 2:
-        return body, text_cols, {}
-    first, second = text_cols[0], text_cols[1]
-    width = second - first
-    left = headers[first + 1 : second]
-    if width < 2 or not all(left) or left != headers[second + 1 : second + width]:
-        return body, text_cols, {}
-    named = headers[first] != headers[second] and all((headers[first], headers[second]))
-    out: list[tuple[list[Cell], int, str | None]] = []
-    halves: dict[int, tuple[str, ...]] = {}
-    for cells, block, group in body:
-        out.append(([c for c in cells if c.col < second], block, group))
-        if named:
-            halves[id(out[-1][0])] = _named_half(headers, first, width)
-        right = [replace(c, col=c.col - width) for c in cells if c.col >= second]
-        if any(c.text for c in right):
-            out.append((right, block, group))
-            if named:
-                halves[id(right)] = _named_half(headers, second, width, first)
-    return out, [j for j in text_cols if j < second], halves
-
-
-def _named_half(
-    headers: tuple[str, ...], start: int, width: int, at: int | None = None
-) -> tuple[str, ...]:
-    """The headers of one half, its label column's header over its columns ("BAIR / FVD")."""
-    at = start if at is None else at
-    named = [f"{headers[start]} / {h}" for h in headers[start + 1 : start + width]]
-    return (*headers[:at], headers[start], *named, *headers[at + width :])
 
 
 def _rows(
