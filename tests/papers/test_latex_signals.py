@@ -355,3 +355,10 @@ def test_an_approximate_number_is_read():
     # "$\sim \SI{2}{\day}$"
     assert read_cell("∼2").value == 2 and read_cell("≈ 3.5").value == 3.5
     assert read_cell("∼") is None
+
+
+def test_a_cmidrule_trim_holding_a_group_prints_nothing():
+    # "\cmidrule(r{1em}){2-4}\cmidrule(r{1em}){5-7}\cmidrule{8-10}" under the first header
+    doc = extraction("modern-talking-key-point-matching").doc
+    table = next(t for t in find_tables(doc) if t.label == "table-results")
+    assert table.headers[:2] == ("Approach", "Strict / mAP")

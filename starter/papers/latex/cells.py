@@ -64,15 +64,19 @@ def _after_row_end(node: Any) -> Any:
 def _tokens(nodes: list[Any]) -> list[tuple[str, Any]]:
     """The tabular body as ("sep"|"row"|"rule"|"node", node) tokens."""
     out: list[tuple[str, Any]] = []
-    skip_group = False
+    skip_group = in_trim = False
     for node in nodes:
         kind = parse.kind(node)
         if kind == "comment":
             continue
         if kind == "chars" and out and out[-1][0] == "row":
             node = _after_row_end(node)
+        if in_trim:  # \cmidrule(r{1em}){2-4}: the trim holds a group
+            in_trim = not (kind == "chars" and ")" in node.chars)
+            continue
         if skip_group:
             if kind == "chars" and node.chars.strip().startswith("("):
+                in_trim = ")" not in node.chars
                 continue  # \cmidrule(lr){2-3}: the trim
             if kind == "group":
                 skip_group = False
