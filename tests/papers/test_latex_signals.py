@@ -5,6 +5,7 @@ the LaTeX of tables as papers write them (tabu, superscript spreads, tables in h
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from conftest import DATA
@@ -362,3 +363,15 @@ def test_a_cmidrule_trim_holding_a_group_prints_nothing():
     doc = extraction("modern-talking-key-point-matching").doc
     table = next(t for t in find_tables(doc) if t.label == "table-results")
     assert table.headers[:2] == ("Approach", "Strict / mAP")
+
+
+def test_rules_with_widths_and_dash_patterns_print_nothing():
+    # "\hdashline[0.5pt/1pt]", "\noalign{\vskip 1mm}", "\Xcline{2-4}{0.7pt}", "\midrule[0.4mm]"
+    for slug, label in (
+        ("patches-convolutional-kernel-methods", "cifar-acc-linear"),
+        ("rl-query-reformulation-search-engines", "tab:results"),
+        ("graph-matching-rl-vqa-soccer", "table:visual_tasks"),
+    ):
+        table = next(t for t in find_tables(extraction(slug).doc) if t.label == label)
+        texts = [*table.headers, *(f"{r.label} {r.context}" for r in table.rows)]
+        assert not any(re.search(r"\d(?:pt|mm)\b", text) for text in texts), (slug, texts)

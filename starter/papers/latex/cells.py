@@ -14,7 +14,7 @@ from starter.papers.latex.numbers import Printed, read_cell, read_pair
 
 RULES = frozenset(
     "hline toprule midrule bottomrule cline cmidrule specialrule Xhline hhline hdashline "
-    "cdashline addlinespace morecmidrules".split()
+    "cdashline addlinespace morecmidrules Xcline noalign".split()
 )
 # Rules across the whole table: they end a block of rows (partial ones do not).
 FULL_RULES = frozenset("hline toprule midrule bottomrule specialrule Xhline hdashline".split())

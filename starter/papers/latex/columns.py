@@ -38,12 +38,13 @@ _METHOD_HEADER = re.compile(r"^(?:methods?|models?|approach(?:es)?|algorithms?|s
 
 
 def _filled(body: Body, col: int, spanned: bool = False) -> int:
-    """How many rows the column labels (`spanned`: a \\multirow counts for all its rows)."""
+    """How many rows the column labels (`spanned`: a \\multirow counts for all its rows; a
+    bare \\cite{...} labels its row too)."""
     return sum(
         max(1, c.rows) if spanned else 1
         for cells, _, _ in body
         for c in cells
-        if c.col == col and c.text
+        if c.col == col and (c.text or "cite" in c.styles)
     )
 
 

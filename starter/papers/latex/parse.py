@@ -19,9 +19,16 @@ _MACROS = {
     "multirow": "[{[{[{",
     "cmidrule": "[",
     "cline": "{",
-    "cdashline": "{",
+    "cdashline": "{[",
+    "hdashline": "[",
+    "toprule": "[",
+    "midrule": "[",
+    "bottomrule": "[",
+    "noalign": "{",
+    "pbox": "[{{",
     "specialrule": "{{{",
     "Xhline": "{",
+    "Xcline": "{{",
     "hhline": "{",
     "addlinespace": "[",
     "rowcolor": "[{",
@@ -126,7 +133,8 @@ def _text_context() -> Any:
         "footnotemark footnotetext cellcolor rowcolor columncolor arrayrulecolor color xspace "
         "ding noindent centering small footnotesize scriptsize tiny large Large normalsize "
         "setlength addlinespace cmidrule cline cdashline hdashline hline toprule midrule "
-        "bottomrule specialrule phantom hphantom vphantom strut bigstrut newline linebreak"
+        "bottomrule specialrule noalign Xhline Xcline phantom hphantom vphantom strut bigstrut "
+        "newline linebreak"
     ).split()
     macros = [spec(name, "") for name in nothing]
     macros += [
@@ -139,6 +147,7 @@ def _text_context() -> Any:
         spec("adjustbox", _last_arg),
         spec("parbox", _last_arg),
         spec("makebox", _last_arg),
+        spec("pbox", _last_arg),
         spec("shortstack", _last_arg),
         spec("makecell", _last_arg),
         spec("thead", _last_arg),
