@@ -375,3 +375,15 @@ def test_rules_with_widths_and_dash_patterns_print_nothing():
         table = next(t for t in find_tables(extraction(slug).doc) if t.label == label)
         texts = [*table.headers, *(f"{r.label} {r.context}" for r in table.rows)]
         assert not any(re.search(r"\d(?:pt|mm)\b", text) for text in texts), (slug, texts)
+
+
+def test_a_macro_that_inputs_a_file_named_by_its_argument_is_followed():
+    # "\newcommand{\tablefile}[1]{\input{2021_naacl_multi_ance/tables/#1}}", "\tablefile{retrieval}"
+    found = top("beamdr-beam-dense-retrieval-multi-hop-qa", 3)
+    assert found and {d.table_label for d in found} == {"tb:retrieval_results"}
+    assert all(d.file.endswith("tables/retrieval.tex") for d in found)
+
+
+def test_a_count_then_its_rate_reads_as_the_rate():
+    # "$(49/50)=0.98$"
+    assert read_cell("(49/50)=0.98").text == "0.98" and read_cell("12/68") is None

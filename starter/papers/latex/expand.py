@@ -105,8 +105,9 @@ def build(source: Source, main: str) -> Document:
     """The document rooted at `main`, includes spliced and macros expanded."""
     base = posixpath.dirname(main)
     pieces: list[tuple[str, str, int]] = []  # (text, file, first line)
-    hiding = _hiding_macros(strip_comments(source.text(main)))
-    _splice(source, main, base, pieces, [], 0, hiding)
+    root = strip_comments(source.text(main))
+    hiding = _hiding_macros(root)
+    _splice(source, main, base, pieces, [], 0, hiding, _input_macros(root))
     macros: dict[str, Macro] = {}
     for package in _local_packages(source, "".join(text for text, _, _ in pieces), base):
         _collect_macros(strip_comments(source.text(package)), macros)
@@ -195,8 +196,11 @@ def _splice(
     stack: list[str],
     depth: int,
     hiding: frozenset[str] = frozenset(),
+    inputs: dict[str, tuple[str, str]] | None = None,
 ) -> None:
     text = _hide(strip_comments(source.text(path)), hiding)
+    if inputs:
+        text = _call_inputs(text, inputs)
     if depth:
         text = _body_only(text)
     here = posixpath.dirname(path)
@@ -215,11 +219,38 @@ def _splice(
         before = text[pos : match.start()]
         pieces.append((before, path, line))
         line += before.count("\n")
-        _splice(source, target, base, pieces, [*stack, path], depth + 1, hiding)
+        _splice(source, target, base, pieces, [*stack, path], depth + 1, hiding, inputs)
         skipped = text[match.start() : match.end()]
         line += skipped.count("\n")
         pos = match.end()
     pieces.append((text[pos:], path, line))
+
+
+_INPUT_MACRO = re.compile(
+    r"\\(?:re)?newcommand\*?\s*\{?\\(?P<name>[A-Za-z@]+)\}?\s*\[1\]\s*\{\s*"
+    r"\\(?:input|include|subfile)\s*\{(?P<before>[^{}#]*)#1(?P<after>[^{}#]*)\}\s*\}"
+)
+
+
+def _input_macros(text: str) -> dict[str, tuple[str, str]]:
+    """Macros that \\input a file named by their argument
+    (`\\newcommand{\\tablefile}[1]{\\input{paper/tables/#1}}`): {name: (before, after)}."""
+    return {
+        m.group("name"): (m.group("before"), m.group("after")) for m in _INPUT_MACRO.finditer(text)
+    }
+
+
+def _call_inputs(text: str, inputs: dict[str, tuple[str, str]]) -> str:
+    """Each call of an input macro as the \\input it stands for, on the same line."""
+    pattern = re.compile(
+        r"\\(" + "|".join(map(re.escape, inputs)) + r")(?![A-Za-z@])\s*\{([^{}]*)\}"
+    )
+
+    def call(match: re.Match[str]) -> str:
+        before, after = inputs[match.group(1)]
+        return "\\input{" + before + match.group(2).strip() + after + "}"
+
+    return pattern.sub(call, text)
 
 
 def _hiding_macros(text: str) -> frozenset[str]:

@@ -61,9 +61,12 @@ def _value(text: str) -> float | int:
     return float(plain)
 
 
+_FRACTION = re.compile(r"^\(?\s*\d+\s*/\s*\d+\s*\)?\s*=\s*(?=[-+]?[\d.])")
+
+
 def read_cell(text: str) -> Printed | None:
     """The number a table cell prints, or None when the cell is not (only) a number."""
-    text = clean(text)
+    text = _FRACTION.sub("", clean(text))  # "(49/50)=0.98": the value after the count
     if not text or len(text) > 40:
         return None
     match = _CELL.match(text)
