@@ -387,3 +387,20 @@ def test_a_macro_that_inputs_a_file_named_by_its_argument_is_followed():
 def test_a_count_then_its_rate_reads_as_the_rate():
     # "$(49/50)=0.98$"
     assert read_cell("(49/50)=0.98").text == "0.98" and read_cell("12/68") is None
+
+
+def test_a_camel_case_name_after_we_introduce_a_is_the_method():
+    # "we introduce a conditional alignDRAW model"
+    found = extraction(
+        "aligndraw-generating-images-from-captions-attention",
+        "Generating Images from Captions with Attention",
+    )
+    assert found.names[0] == "align draw"
+    assert {d.row for d in drafts(found, None, 6) if d.skipped is None} == {"alignDRAW"}
+
+
+def test_a_name_in_small_capitals_is_read_as_capitals():
+    # "\textsc{delft}" all through the text
+    title = "Complex Factoid Question Answering with a Free-Text Knowledge Graph"
+    rows = {d.row for d in top("delft-free-text-knowledge-graph-factoid-qa", 10, title)}
+    assert rows and all("delft" in row.lower() for row in rows)

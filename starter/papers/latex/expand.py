@@ -9,6 +9,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from starter.papers.latex.rewrite import call_inputs, input_macros, tabu
 from starter.papers.latex.unpack import Source
 
 MAX_DEPTH = 12  # nested \input and nested macro expansions
@@ -27,9 +28,6 @@ _DEF = re.compile(
     r"(?:\[\s*(?P<nargs>\d)\s*\])?\s*(?:\[(?P<default>[^\]]*)\])?\s*\{"
     r"|\\[gex]?def\s*\\(?P<n3>[A-Za-z@]+)\s*(?P<params>(?:#\d)*)\s*\{"
 )
-# tabu's `\begin{tabu} to \linewidth {spec}` read as a plain `{spec}`; its rules as \hline.
-_TABU_WIDTH = re.compile(r"\\begin\{(longtabu|tabu)\*?\}\s*(?:(?:to|spread)\s*[^{}&]*?)?\{")
-_TABU_RULE = re.compile(r"\\tabucline\s*(?:\[[^\]]*\])?\s*(?:\{[^{}]*\}|-)?")
 _CONTROL = re.compile(r"\\([A-Za-z@]+)")
 # Bodies starter does not expand: they program TeX rather than stand for text.
 _UNSAFE = re.compile(r"\\(?:def|gdef|edef|newcommand|renewcommand|let|csname|if\w*|else|fi|"
@@ -107,14 +105,14 @@ def build(source: Source, main: str) -> Document:
     pieces: list[tuple[str, str, int]] = []  # (text, file, first line)
     root = strip_comments(source.text(main))
     hiding = _hiding_macros(root)
-    _splice(source, main, base, pieces, [], 0, hiding, _input_macros(root))
+    _splice(source, main, base, pieces, [], 0, hiding, input_macros(root))
     macros: dict[str, Macro] = {}
     for package in _local_packages(source, "".join(text for text, _, _ in pieces), base):
         _collect_macros(strip_comments(source.text(package)), macros)
     cleaned = []
     for text, file, line in pieces:
         text = _collect_macros(text, macros)
-        text = _tabu(text)
+        text = tabu(text)
         cleaned.append((text, file, line))
     doc = Document(text="", main=main, macros=macros)
     algorithms = _algorithms("".join(text for text, _, _ in cleaned))
@@ -200,7 +198,7 @@ def _splice(
 ) -> None:
     text = _hide(strip_comments(source.text(path)), hiding)
     if inputs:
-        text = _call_inputs(text, inputs)
+        text = call_inputs(text, inputs)
     if depth:
         text = _body_only(text)
     here = posixpath.dirname(path)
@@ -224,33 +222,6 @@ def _splice(
         line += skipped.count("\n")
         pos = match.end()
     pieces.append((text[pos:], path, line))
-
-
-_INPUT_MACRO = re.compile(
-    r"\\(?:re)?newcommand\*?\s*\{?\\(?P<name>[A-Za-z@]+)\}?\s*\[1\]\s*\{\s*"
-    r"\\(?:input|include|subfile)\s*\{(?P<before>[^{}#]*)#1(?P<after>[^{}#]*)\}\s*\}"
-)
-
-
-def _input_macros(text: str) -> dict[str, tuple[str, str]]:
-    """Macros that \\input a file named by their argument
-    (`\\newcommand{\\tablefile}[1]{\\input{paper/tables/#1}}`): {name: (before, after)}."""
-    return {
-        m.group("name"): (m.group("before"), m.group("after")) for m in _INPUT_MACRO.finditer(text)
-    }
-
-
-def _call_inputs(text: str, inputs: dict[str, tuple[str, str]]) -> str:
-    """Each call of an input macro as the \\input it stands for, on the same line."""
-    pattern = re.compile(
-        r"\\(" + "|".join(map(re.escape, inputs)) + r")(?![A-Za-z@])\s*\{([^{}]*)\}"
-    )
-
-    def call(match: re.Match[str]) -> str:
-        before, after = inputs[match.group(1)]
-        return "\\input{" + before + match.group(2).strip() + after + "}"
-
-    return pattern.sub(call, text)
 
 
 def _hiding_macros(text: str) -> frozenset[str]:
@@ -352,17 +323,6 @@ def _roman(number: int) -> str:
             out.append(letters)
             number -= value
     return "".join(out)
-
-
-def _tabu(text: str) -> str:
-    if "tabu" not in text:
-        return text
-
-    def plain(match: re.Match[str]) -> str:
-        return f"\\begin{{{match.group(1)}}}" + "\n" * match.group(0).count("\n") + "{"
-
-    text = _TABU_WIDTH.sub(plain, text)
-    return _TABU_RULE.sub(lambda _: "\\hline ", text)
 
 
 def _primitives(text: str) -> str:

@@ -30,8 +30,8 @@ _PROPOSE = re.compile(
 # "we present SRGAN, a ...": the name right after the verb.
 _PRESENT = re.compile(
     r"\b(?:we|this paper|this work)\s+(?:\w+\s+){0,2}?(?:propose|present|introduce|develop|design)"
-    r"\w*\s+(?:(?:a|an|the)\s+(?:new|novel)\s+\w+\s*,?\s*)?"
-    r"([A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]{2,}\d[a-z]{2,}\d*\b)",
+    r"\w*\s+(?:(?:a|an|the)\s+(?:new|novel)\s+\w+\s*,?\s*|(?:a|an|the)\s+(?:[a-z-]+\s+){0,2}?)?"
+    r"([A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]{2,}\d[a-z]{2,}\d*\b|[a-z]+[A-Z]{2,}[\w-]*)",
 )
 # "our 16 blocks deep ResNet (SRResNet)", "we refer to this network as SRGAN".
 _OURS_NAMED = re.compile(r"\bour\b[^.()]{0,60}?\(([^()]{1,25})\)", re.I)
@@ -91,6 +91,8 @@ def _name_like(word: str) -> bool:
 
 def _plain(doc: Document) -> str:
     text = doc.text[doc.body_start : doc.body_end]
+    # small capitals print a name's lowercase letters as capitals: \textsc{dan} is "DAN"
+    text = re.sub(r"\\textsc\s*\{([^{}]*)\}", lambda m: m.group(1).upper(), text)
     text = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|textbf|emph|textit)\b", "", text)
     return re.sub(r"\\[A-Za-z@]+\*?|[{}$]", " ", text)
 
