@@ -404,3 +404,11 @@ def test_a_name_in_small_capitals_is_read_as_capitals():
     title = "Complex Factoid Question Answering with a Free-Text Knowledge Graph"
     rows = {d.row for d in top("delft-free-text-knowledge-graph-factoid-qa", 10, title)}
     assert rows and all("delft" in row.lower() for row in rows)
+
+
+def test_uncredited_rows_beside_the_winning_row_come_before_those_far_from_it():
+    # "No filtering", "h∘g∘f_1", ..., "+ PCA", "Averaging", "Full method" (bold): the steps
+    # built up to the full method, the nearest first
+    found = top("connectome-inference-partial-correlation-calcium-imaging")
+    rows = [d.row for d in found if d.table_label == "tab:comparison"]
+    assert rows[:8] == ["Full method"] * 8 and set(rows[8:]) == {"Averaging"}

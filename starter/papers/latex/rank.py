@@ -175,10 +175,13 @@ def rank(
             candidate = replace(candidate, also=also)
         out.append(candidate)
     turns = _turns([c for c in out if c.tier == 0], limit)
+    near = _near_winners(main, winners) if main is not None else {}
     out.sort(
         key=lambda c: (
             c.tier,
             c.preference if c.tier in (0, 5) else 0,
+            # uncredited rows beside the winning row first (the variants built up to it)
+            near.get(id(c.row), (2, 0)) if c.tier == 5 and c.preference == 1 else (0, 0),
             # of the method's rows, the ones printing a best result first
             (c.row.label not in winners) if c.tier == 0 and c.row is not None else False,
             turns.get(id(c), 0),
@@ -188,6 +191,19 @@ def rank(
             c.pos,
         )
     )
+    return out
+
+
+def _near_winners(table: Table, winners: set[str]) -> dict[int, tuple[int, int]]:
+    """{id(row): (0 in a winning row's block else 1, rows away from the nearest winning row)}
+    for a table's rows, when some row wins."""
+    at = [i for i, r in enumerate(table.rows) if r.label in winners]
+    if not at:
+        return {}
+    out = {}
+    for i, row in enumerate(table.rows):
+        nearest = min(at, key=lambda j: abs(i - j))
+        out[id(row)] = (0 if table.rows[nearest].block == row.block else 1, abs(i - nearest))
     return out
 
 
