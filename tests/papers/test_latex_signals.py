@@ -412,3 +412,17 @@ def test_uncredited_rows_beside_the_winning_row_come_before_those_far_from_it():
     found = top("connectome-inference-partial-correlation-calcium-imaging")
     rows = [d.row for d in found if d.table_label == "tab:comparison"]
     assert rows[:8] == ["Full method"] * 8 and set(rows[8:]) == {"Averaging"}
+
+
+def test_the_paper_with_its_supplement_is_the_main_file():
+    # "autostat_main_and_supp.tex" beside "autostat_translation.tex" (main text only)
+    assert extraction("abcd-automatic-statistician-regression").main == "autostat_main_and_supp.tex"
+
+
+def test_a_number_pgf_parses_then_prints_reads_as_printed():
+    # "\newcommand{\fmtResult}[1]{\pgfmathparse{#1}\pgfmathprintnumber[precision=3,
+    # zerofill]{\pgfmathresult}}" and "\varStackexchangeLightFMTagsWarm{}" in the cells
+    found = top("lightfm-metadata-embeddings-cold-start", None)
+    assert ("LightFM (tags)", "CrossValidated / Warm", "0.675") in {
+        (d.row, d.column, d.claim.value_text) for d in found
+    }

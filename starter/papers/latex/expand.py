@@ -9,7 +9,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from starter.papers.latex.rewrite import call_inputs, input_macros, tabu
+from starter.papers.latex.rewrite import call_inputs, input_macros, pgf_results, tabu
 from starter.papers.latex.unpack import Source
 
 MAX_DEPTH = 12  # nested \input and nested macro expansions
@@ -120,7 +120,7 @@ def build(source: Source, main: str) -> Document:
     out: list[str] = []
     size = 0
     for text, file, line in cleaned:
-        expanded = Expander(macros).expand(text) if macros else text
+        expanded = pgf_results(Expander(macros).expand(text) if macros else text)
         expanded = _name_references(expanded, algorithms) if algorithms else expanded
         doc._starts.append(size)
         doc._origins.append((file, line))

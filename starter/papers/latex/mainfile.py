@@ -46,12 +46,18 @@ def find_main(source: Source, title: str = "") -> str | None:
         if "\\begin{abstract}" in text or re.search(r"\\(?:\w*title)\s*\{", text):
             score += 5
         stem = posixpath.splitext(posixpath.basename(path))[0].lower()
+        words = set(re.split(r"[\W_]+", stem))
         if stem in ("main", "paper", "ms", "arxiv", "article", "manuscript"):
             score += 3
-        elif {"main", "paper", "arxiv"} & set(re.split(r"[\W_]+", stem)):
+        elif {"main", "paper", "arxiv"} & words:
             score += 2  # comet_main_nips.tex beside comet_dnd.tex
-        if re.search(r"supp|appendix|rebuttal|response|cover|letter|poster|slides|standalone|"
-                     r"talk|handout|spotlight|presentation|review", stem):  # fmt: skip
+        if re.search(
+            r"supp|appendix|rebuttal|response|cover|letter|poster|slides|standalone|"
+            r"talk|handout|spotlight|presentation|review",
+            stem,
+        ) and not (
+            "main" in words and re.search(r"supp|appendix", stem)
+        ):  # "autostat_main_and_supp.tex" is the paper with its supplement
             score -= 8
         if "/" in path:
             score -= 1

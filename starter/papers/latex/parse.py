@@ -47,6 +47,7 @@ _MACROS = {
     "thead": "[{",
     "tnote": "{",
     "num": "[{",
+    "pgfmathprintnumber": "[{",
     "SI": "[{[{",
     "si": "[{",
     "textsuperscript": "{",
@@ -97,6 +98,23 @@ _ENVIRONMENTS = {
 def _last_arg(node: Any, l2tobj: Any) -> str:
     args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
     return l2tobj.nodelist_to_text([args[-1]]) if args else ""
+
+
+def _pgf_number(node: Any, l2tobj: Any) -> str:
+    """\\pgfmathprintnumber[precision=3, zerofill]{0.674897} as it prints: 0.675 (pgf rounds
+    to 2 places unless told otherwise)."""
+    options = _arg(0)(node, l2tobj)
+    value = _last_arg(node, l2tobj).strip()
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    found = re.search(r"precision\s*=\s*(\d+)", options)
+    places = int(found.group(1)) if found else 2
+    text = f"{number:.{places}f}"
+    if "zerofill" not in options and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def _arg(index: int) -> Any:
@@ -152,6 +170,7 @@ def _text_context() -> Any:
         spec("makecell", _last_arg),
         spec("thead", _last_arg),
         spec("num", _last_arg),
+        spec("pgfmathprintnumber", _pgf_number),
         spec("si", _last_arg),
         spec("SI", lambda n, l2tobj: f"{_arg(1)(n, l2tobj)} {_arg(3)(n, l2tobj)}"),
         spec("textsuperscript", lambda n, l2tobj: "^" + _last_arg(n, l2tobj)),

@@ -1,6 +1,6 @@
 """Rewrites of a file's text that keep its lines where they were, before it is spliced
-and parsed: tabu's width argument and rules, and macros that \\input a file named by
-their argument."""
+and parsed: tabu's width argument and rules, macros that \\input a file named by their
+argument, and numbers pgf parses before it prints them."""
 
 from __future__ import annotations
 
@@ -45,3 +45,19 @@ def tabu(text: str) -> str:
 
     text = _TABU_WIDTH.sub(plain, text)
     return _TABU_RULE.sub(lambda _: "\\hline ", text)
+
+
+_PGF_PARSED = re.compile(
+    r"\\pgfmathparse\s*\{\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?)\s*\}\s*"
+    r"\\pgfmathprintnumber\s*(\[[^\]]*\])?\s*\{\s*\\pgfmathresult\s*\}"
+)
+
+
+def pgf_results(text: str) -> str:
+    """`\\pgfmathparse{0.6749}\\pgfmathprintnumber[precision=3]{\\pgfmathresult}` (what a
+    results macro expands to) as `\\pgfmathprintnumber[precision=3]{0.6749}`."""
+    if "pgfmathresult" not in text:
+        return text
+    return _PGF_PARSED.sub(
+        lambda m: f"\\pgfmathprintnumber{m.group(2) or ''}{{{m.group(1)}}}", text
+    )
