@@ -59,7 +59,8 @@ def words(text: str | None) -> list[str]:
 def printed(text: str | None) -> str:
     value = (text or "").strip().replace("−", "-").replace(",", "").replace(" ", "")
     value = re.sub(r"(?:·|×|x|\\cdot|\\times)10\^\{?([-+]?\d+)\}?", r"e\1", value)
-    return value.rstrip("%").replace("e+", "e").lstrip("+")
+    # "%" and a factor's "x" are printed after the number, not part of it
+    return re.sub(r"(?<=\d)[x×]$", "", value.rstrip("%")).replace("e+", "e").lstrip("+")
 
 
 def contained(a: list[str], b: list[str]) -> bool:

@@ -426,3 +426,10 @@ def test_a_number_pgf_parses_then_prints_reads_as_printed():
     assert ("LightFM (tags)", "CrossValidated / Warm", "0.675") in {
         (d.row, d.column, d.claim.value_text) for d in found
     }
+
+
+def test_a_row_of_factors_of_one_is_the_baseline_row_not_a_header():
+    # "Adam & 1x & 1x & ..." above "YF & 1.93x & ...": speedups over Adam
+    doc = extraction("yellowfin-momentum-tuning").doc
+    table = next(t for t in find_tables(doc) if t.label == "tab:iters_to_loss")
+    assert table.headers[1] == "CIFAR10" and table.rows[0].label == "Adam"

@@ -35,8 +35,8 @@ def number_header(cells: list[Cell], grid: list[tuple[list[Cell], int]]) -> bool
         return False
     if words[0].col > min(c.col for c in cells if c.number is not None):
         return False
-    if any(n.spread is not None for n in numbers):
-        return False
+    if any(n.spread is not None or n.suffix is not None for n in numbers):
+        return False  # "Adam & 1x & 1x": the baseline every factor is relative to
     if _cyclic([n.value for n in numbers]):
         return True  # "PCP threshold & 0.3 & 0.5 & 0.8 & 0.3 & 0.5 & 0.8" under two groups
     if not all(isinstance(n.value, int) for n in numbers):
