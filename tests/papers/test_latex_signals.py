@@ -433,3 +433,12 @@ def test_a_row_of_factors_of_one_is_the_baseline_row_not_a_header():
     doc = extraction("yellowfin-momentum-tuning").doc
     table = next(t for t in find_tables(doc) if t.label == "tab:iters_to_loss")
     assert table.headers[1] == "CIFAR10" and table.rows[0].label == "Adam"
+
+
+def test_section_files_without_a_root_are_read_in_order():
+    # sec/0_abstract.tex ... sec/X_suppl.tex and no file with \documentclass; the table has
+    # "Model" (a \multirow: Wan 2.1 1.3B, ...) beside "Method" (Full, SVG2, ..., PSA(Ours))
+    found = extraction("psa-pyramid-sparse-attention-video")
+    assert found.main == "(the e-print's .tex files).tex"
+    first = [d for d in drafts(found, None, 3) if d.skipped is None]
+    assert {(d.row, d.file) for d in first} == {("PSA(Ours)", "sec/4_experiment.tex")}

@@ -34,7 +34,8 @@ def primary_column(body: Body, text_cols: list[int], headers: tuple[str, ...] = 
     return (distinct or filled or named or [0])[0]
 
 
-_METHOD_HEADER = re.compile(r"^(?:methods?|models?|approach(?:es)?|algorithms?|systems?)$", re.I)
+# The header over a column of methods ("Model" names the base model beside a "Method").
+_METHOD_HEADER = re.compile(r"^(?:methods?|approach(?:es)?|algorithms?|systems?)$", re.I)
 
 
 def _filled(body: Body, col: int, spanned: bool = False) -> int:

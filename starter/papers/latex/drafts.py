@@ -58,7 +58,7 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     source = unpack.unpack(data)
     if source.kind == "pdf":
         return Extraction("pdf", message="the e-print is a PDF: the paper has no LaTeX source")
-    main = mainfile.find_main(source, title)
+    main = mainfile.find_main(source, title) or mainfile.parts_as_main(source)
     if main is None:
         return Extraction(source.kind, message="the e-print holds no LaTeX document")
     doc = expand.build(source, main)

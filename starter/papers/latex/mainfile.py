@@ -74,6 +74,34 @@ def find_main(source: Source, title: str = "") -> str | None:
     return best[2] if best else None
 
 
+SYNTHETIC = "(the e-print's .tex files).tex"
+
+
+def parts_as_main(source: Source) -> str | None:
+    """A source of section files without a root (`sec/1_intro.tex`, `sec/4_experiment.tex`,
+    no \\documentclass anywhere): a root that \\inputs, in path order, each .tex file no
+    other file \\inputs, added to the source under SYNTHETIC; None without .tex files."""
+    parts = {
+        path: strip_comments(source.text(path))
+        for path in sorted(source.files)
+        if path.lower().endswith(".tex") and path != SYNTHETIC
+    }
+    if source.kind != "tar" or not any(
+        re.search(r"\\(?:section|begin)\b", t) for t in parts.values()
+    ):
+        return None  # one file of plain text is not a paper's sections
+    inner = {t for path, text in parts.items() for t in _inputs(source, path, text) if t != path}
+    roots = [path for path in parts if path not in inner]
+    if not roots:
+        return None
+    lines = [f"\\input{{{path}}}" for path in roots]
+    body = (
+        "\\documentclass{article}\n\\begin{document}\n" + "\n".join(lines) + "\n\\end{document}\n"
+    )
+    source.files[SYNTHETIC] = body.encode()
+    return SYNTHETIC
+
+
 def _has_class(text: str) -> bool:
     return "\\documentclass" in text or "\\documentstyle" in text
 
