@@ -442,3 +442,12 @@ def test_section_files_without_a_root_are_read_in_order():
     assert found.main == "(the e-print's .tex files).tex"
     first = [d for d in drafts(found, None, 3) if d.skipped is None]
     assert {(d.row, d.file) for d in first} == {("PSA(Ours)", "sec/4_experiment.tex")}
+
+
+def test_tabulars_set_side_by_side_in_a_tabular_are_each_a_table():
+    # "\begin{tabular}{ll} \begin{tabular}{c c c} Accuracy ... \end{tabular} &
+    # \begin{tabular}{c c} Forgetting ... \end{tabular} \end{tabular}"
+    doc = extraction("sqm-online-learned-continual-compression").doc
+    tables = [t for t in find_tables(doc) if t.label == "tab:cifar10_er_main"]
+    assert len(tables) == 2 and tables[0].rows[-1].label == "SQM (ours)"
+    assert tables[0].headers[1] == "Accuracy (↑) / M=20"

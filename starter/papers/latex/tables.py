@@ -267,11 +267,25 @@ def _tabulars(nodes: list[Any]) -> list[Any]:
     stack = list(reversed(nodes))
     while stack:
         node = stack.pop()
-        if parse.kind(node) == "env" and node.environmentname in TABULARS:
+        tabular = parse.kind(node) == "env" and node.environmentname in TABULARS
+        if tabular and not _wrapper(node):
             found.append(node)
             continue
         stack.extend(reversed(parse.children(node)))
     return found
+
+
+def _wrapper(node: Any) -> bool:
+    """A tabular that only sets tabulars side by side (`\\begin{tabular}{ll}` around an
+    accuracy and a forgetting tabular): its inner tabulars are the tables."""
+    inner = _tabulars(list(node.nodelist or []))
+    if not inner:
+        return False
+    text = node.latex_verbatim()
+    for table in inner:
+        text = text.replace(table.latex_verbatim(), "")
+    body = text[text.find("}", text.find("{", len("\\begin{"))) + 1 :]  # after the spec
+    return not re.search(r"\d", re.sub(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\})?", "", body))
 
 
 def _numeric_share(cells: list[Cell]) -> float:
