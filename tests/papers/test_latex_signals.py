@@ -451,3 +451,13 @@ def test_tabulars_set_side_by_side_in_a_tabular_are_each_a_table():
     tables = [t for t in find_tables(doc) if t.label == "tab:cifar10_er_main"]
     assert len(tables) == 2 and tables[0].rows[-1].label == "SQM (ours)"
     assert tables[0].headers[1] == "Accuracy (↑) / M=20"
+
+
+def test_the_method_less_some_of_its_parts_is_an_ablation():
+    # "Lattice" above "Lattice -cl,ovr", "Lattice -ovr", ...
+    title = (
+        "Unsupervised Acquisition of Comprehensive Multiword Lexicons using Competition in an "
+        "n-gram Lattice"
+    )
+    rows = {d.row for d in top("multiword-lexicon-ngram-lattice-competition", 12, title)}
+    assert rows == {"Lattice"}

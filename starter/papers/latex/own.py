@@ -201,7 +201,9 @@ def _build_up(table: Table, out: dict[int, str]) -> dict[int, str]:
 
 # A row (or, with methods as columns, a column) that takes a part of the method away.
 ABLATION = re.compile(
-    r"\bw/o\b|\bwithout\b|\bablat|\bonly\b|^\s*[-–−]\s*\w|\bno\s+\w|\bremov|\breplac", re.I
+    r"\bw/o\b|\bwithout\b|\bablat|\bonly\b|^\s*[-–−]\s*\w|\bno\s+\w|\bremov|\breplac"
+    r"|(?<=\w)\s+[-−](?=[a-z])",  # "Lattice -cl,ovr": the method less some of its parts
+    re.I,
 )
 
 
