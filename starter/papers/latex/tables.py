@@ -406,7 +406,7 @@ def _table(
 def _rows(
     body: list[tuple[list[Cell], int, str | None]], text_cols: list[int], primary: int
 ) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     above: dict[int, tuple[str, int]] = {}  # column -> (text, rows it still covers)
     for cells, block, group in body:
         texts: dict[int, str] = {}
