@@ -166,11 +166,8 @@ def _split_pairs(doc: Document, cells: list[Cell]) -> list[Cell]:
         if pair is None:
             out.append(cell)
             continue
-        slash = doc.text.find("/", cell.pos)
-        second = re.compile(r"\d").search(doc.text, slash + 1) if slash >= 0 else None
-        at = second.start() if second is not None and second.start() - cell.pos < 400 else cell.pos
         out.append(replace(cell, number=pair[0]))
-        out.append(replace(cell, number=pair[1], pos=at, part=1))
+        out.append(replace(cell, number=pair[1], pos=_second_number(doc, cell, "/"), part=1))
     return out
 
 
@@ -191,11 +188,8 @@ def paren_pairs(doc: Document, cells: list[Cell], headers: tuple[str, ...]) -> N
         if match is None or first is None or second is None:
             out.append(cell)
             continue
-        paren = doc.text.find("(", cell.pos, cell.pos + 400)
-        digit = re.compile(r"\d").search(doc.text, paren + 1) if paren >= 0 else None
-        at = digit.start() if digit is not None and digit.start() - cell.pos < 400 else cell.pos
         out.append(replace(cell, number=first))
-        out.append(replace(cell, number=second, pos=at, part=1))
+        out.append(replace(cell, number=second, pos=_second_number(doc, cell, "("), part=1))
     cells[:] = out
 
 
@@ -205,6 +199,14 @@ def part_name(header: str, cell: Cell) -> str:
     if paren is None or cell.part > 1:
         return header
     return f"{header} / {paren.group('a') if cell.part == 0 else paren.group('b')}"
+
+
+def _second_number(doc: Document, cell: Cell, separator: str) -> int:
+    """Where the number after `separator` in a cell of two numbers is printed (the cell's
+    own position when it cannot be found close by)."""
+    at = doc.text.find(separator, cell.pos, cell.pos + 400)
+    digit = re.compile(r"\d").search(doc.text, at + 1) if at >= 0 else None
+    return digit.start() if digit is not None and digit.start() - cell.pos < 400 else cell.pos
 
 
 def _int(text: str, default: int) -> int:

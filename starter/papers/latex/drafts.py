@@ -62,7 +62,8 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     if main is None:
         return Extraction(source.kind, message="the e-print holds no LaTeX document")
     doc = expand.build(source, main)
-    found = tables.find_tables(doc)
+    refs = tables.references(doc.text)
+    found = tables.find_tables(doc, refs)
     abstract_at = sentences.abstract_region(doc)
     abstract = sentences.statements(doc, "abstract", abstract_at)
     conclusion = sentences.statements(doc, "conclusion", sentences.conclusion_region(doc))
@@ -75,9 +76,7 @@ def read_source(data: bytes, title: str = "") -> Extraction:
     if guessed:
         method = names.title_words(title or latex_title, doc)
     method += [a.lower() for a in doc.algorithms if a.lower() not in method]
-    ranked = rank.rank(
-        found, abstract, conclusion, method, _references(doc.text), guessed_names=guessed
-    )
+    ranked = rank.rank(found, abstract, conclusion, method, refs, guessed_names=guessed)
     message = None
     if not any(r.cells for t in found for r in t.rows):
         message = "the source has no table with numbers" + (
@@ -93,16 +92,6 @@ def read_source(data: bytes, title: str = "") -> Extraction:
         message,
         doc,
     )
-
-
-def _references(text: str) -> dict[str, int]:
-    """How many times the text refers to each label (\\ref, \\cref, \\autoref, ...)."""
-    counts: dict[str, int] = {}
-    for group in re.findall(r"\\(?:[cCvV]?ref|autoref|nameref|subref)\*?\s*\{([^{}]*)\}", text):
-        for label in group.split(","):
-            key = re.sub(r"\s+", "", label)
-            counts[key] = counts.get(key, 0) + 1
-    return counts
 
 
 def _title(doc: Any) -> str:

@@ -262,7 +262,6 @@ _OURS_BETTER = re.compile(
     re.I,
 )
 
-# The split a table reports: the test set's results are the paper's final ones.
 # "recent competitive systems and our models", "compared with state-of-the-art methods"
 _VERSUS_OTHERS = re.compile(
     r"\b(?:recent|competitive|state[- ]of[- ]the[- ]art|previous|prior|existing|other|published)\s+"
@@ -284,6 +283,7 @@ def _label_score(label: str) -> float:
     return (1.5 if _MAIN_LABEL.search(words) else 0.0) - (2.0 if _SIDE_LABEL.search(words) else 0.0)
 
 
+# The split a table reports: the test set's results are the paper's final ones.
 _TEST = re.compile(r"\btest(?:ing)?\s+(?:set|split|data)\b", re.I)
 _VALIDATION = re.compile(r"\b(?:validation|val|dev|development)\s+(?:set|split|data)\b", re.I)
 

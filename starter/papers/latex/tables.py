@@ -5,7 +5,6 @@ of cells, with column headers (all header rows joined), row labels, groups, capt
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -95,8 +94,8 @@ class Table:
         return header
 
 
-def find_tables(doc: Document) -> list[Table]:
-    """Every table of the document body, in order."""
+def find_tables(doc: Document, cited: dict[str, int] | None = None) -> list[Table]:
+    """Every table of the document body, in order; `cited`: references(doc.text)."""
     body = doc.text[: doc.body_end]
     start = doc.body_start
     floats = _regions(body, start, FLOATS)
@@ -105,7 +104,7 @@ def find_tables(doc: Document) -> list[Table]:
     figures = [(b, e) for b, e in figures if not any(b <= f < e for f, _ in floats)]
     tables: list[Table] = []
     counter = 0
-    cited = _cited_labels(doc.text)
+    cited = references(doc.text) if cited is None else cited
     for begin, end in floats:
         region = body[begin:end]
         nodes = parse.parse(region)
@@ -203,7 +202,7 @@ def _renumber(table: Table, index: int) -> Table:
     return replace(table, index=index)
 
 
-def _label(labels: list[Any], caption: Any, cited: Counter[str] | None = None) -> str | None:
+def _label(labels: list[Any], caption: Any, cited: dict[str, int] | None = None) -> str | None:
     """The \\label after the caption (one before it labels the section), else the first;
     of labels side by side (`\\label{a}\\label{b}`), the one the text refers to most."""
     names = [(n.pos, n.pos + n.len, parse.text_of_arg(n, len(parse.args(n)) - 1)) for n in labels]
@@ -219,15 +218,17 @@ def _label(labels: list[Any], caption: Any, cited: Counter[str] | None = None) -
             break
         run.append(item)
     if cited and len(run) > 1:
-        return max(run, key=lambda item: cited[item[2]])[2]
+        return max(run, key=lambda item: cited.get(item[2], 0))[2]
     return run[0][2]
 
 
-def _cited_labels(text: str) -> Counter[str]:
-    """How often the text refers to each label (\\ref, \\cref{a,b}, \\autoref)."""
-    counts: Counter[str] = Counter()
-    for found in re.finditer(r"\\(?:[cC]ref|autoref|ref)\*?\s*\{([^{}]*)\}", text):
-        counts.update(re.sub(r"\s+", "", name) for name in found.group(1).split(","))
+def references(text: str) -> dict[str, int]:
+    """How many times the text refers to each label (\\ref, \\cref{a,b}, \\autoref, ...)."""
+    counts: dict[str, int] = {}
+    for group in re.findall(r"\\(?:[cCvV]?ref|autoref|nameref|subref)\*?\s*\{([^{}]*)\}", text):
+        for label in group.split(","):
+            key = re.sub(r"\s+", "", label)
+            counts[key] = counts.get(key, 0) + 1
     return counts
 
 
